@@ -1,0 +1,21 @@
+"""Entry point of the ``iamd`` command: the top-level group and its sub-commands."""
+
+from __future__ import annotations
+
+import click
+
+from iamd import __version__
+from iamd.cli.policy import policy
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="iamd")
+def cli() -> None:
+    """iamd: self-hosted IAM, STS and Access Analyzer, wire-compatible with AWS."""
+
+
+cli.add_command(policy)
+
+
+def main() -> None:
+    cli()
