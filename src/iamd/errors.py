@@ -22,6 +22,10 @@ Anything that is not an IamdError becomes a ServiceFailure (500), logged with th
     │   ├── UnmodifiableEntity           400  UnmodifiableEntity
     │   ├── PasswordPolicyViolation      400  PasswordPolicyViolation
     │   ├── EntityTemporarilyUnmodifiable 409 EntityTemporarilyUnmodifiable
+    │   ├── MissingAction                400  MissingAction (Query request without Action)
+    │   ├── MalformedInput               400  MalformedInput (a Query value that is not of its type)
+    │   ├── SerializationException       400  SerializationException (REST-JSON body not of its shape)
+    │   ├── UnknownOperationException    404  UnknownOperationException (REST path matches no operation)
     │   └── AuthError                    (authentication and authorization)
     │       ├── MissingAuthenticationToken 403  MissingAuthenticationToken
     │       ├── IncompleteSignature      400  IncompleteSignature
@@ -181,3 +185,24 @@ class ServerError(IamdError):
 class ServiceFailure(ServerError):
     code = "ServiceFailure"
     default_message = "The request processing has failed because of an unknown error, exception or failure."
+
+
+class MissingAction(ClientError):
+    code = "MissingAction"
+    default_message = "Missing Action"
+
+
+class MalformedInput(ClientError):
+    code = "MalformedInput"
+    default_message = "Invalid input."
+
+
+class SerializationException(ClientError):
+    code = "SerializationException"
+    default_message = "Start of structure or map found where not expected."
+
+
+class UnknownOperationException(ClientError):
+    code = "UnknownOperationException"
+    status = 404
+    default_message = "The requested operation is not recognized by the service."
