@@ -1,0 +1,54 @@
+"""ARN operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
+
+"Each of the six colon-delimited components of the ARN is checked separately and each can include
+multi-character match wildcards (*) or single-character match wildcards (?)." ArnEquals and ArnLike behave
+the same way; matching is case-sensitive. A context value that is not an ARN matches nothing.
+"""
+
+from __future__ import annotations
+
+from iamd.policy.conditions.registry import INVALID, Prepared, register
+from iamd.policy.glob import Glob
+
+
+def split_arn(text: str) -> list[str] | None:
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return parts
+
+
+def compile_arn_pattern(text: str) -> tuple[Glob, ...] | None:
+    parts = text.split(":", 5)
+    if len(parts) != 6:
+        return None
+    return tuple(Glob.compile(p) for p in parts)
+
+
+def arn_matches(pattern: tuple[Glob, ...], value: str) -> bool:
+    parts = split_arn(value)
+    return parts is not None and all(g.match(p) for g, p in zip(pattern, parts, strict=True))
+
+
+def _prepare(text: str) -> Prepared:
+    if text.strip() == "*":
+        return (Glob.compile("*"),)
+    pattern = compile_arn_pattern(text)
+    return INVALID if pattern is None else pattern
+
+
+def _test(value: str, policy: Prepared) -> bool:
+    if policy is INVALID:
+        return False
+    if len(policy) == 1:  # "*" matches any ARN
+        return split_arn(value) is not None
+    return arn_matches(policy, value)
+
+
+for _name, _negated in (
+    ("ArnEquals", False),
+    ("ArnLike", False),
+    ("ArnNotEquals", True),
+    ("ArnNotLike", True),
+):
+    register(_name, "Arn", negated=_negated, prepare=_prepare, test=_test, wildcards=True)
