@@ -1,0 +1,293 @@
+"""AWS's Query protocol (IAM, STS): flat form parameters in, XML out.
+
+Requests arrive as ``Action=CreateUser&Version=2010-05-08&UserName=alice&Tags.member.1.Key=k`` in a
+form body (``POST /``) or the query string (``GET /?...``). :func:`decode_query` turns them into the
+operation's input as Python values keyed by the model's member names, then validates them.
+:func:`encode_query_response` writes the result as the XML AWS returns. Both work from codecs built
+once per shape and model; a request costs dict lookups and string joins, never a model walk.
+
+Request encoding (botocore ``QuerySerializer``): nested members join with ``.``; list elements are
+``Name.member.N`` (N from 1), an empty list is ``Name=`` with no elements; map entries are
+``Name.entry.N.key`` / ``Name.entry.N.value``; booleans ``true``/``false``; timestamps ISO 8601;
+blobs base64. Unknown parameters are ignored, as AWS does.
+
+IAM policy documents: services pass documents as plain JSON text; the encoder URL-encodes every
+member whose shape is ``policyDocumentType``, as IAM does on the wire (botocore decodes them again).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias
+
+from iamd.errors import InvalidAction, MissingAction
+from iamd.wire import scalars
+from iamd.wire.service_model import CodecTable, ServiceModel, Shape
+from iamd.wire.validation import validate_input
+
+# A parsed parameter tree: "Tags.member.1.Key=k" becomes {"Tags": {"member": {"1": {"Key": "k"}}}}.
+Node: TypeAlias = str | dict[str, "Node"]
+Decoder = Callable[[Node, str], Any]
+Encoder = Callable[[Any, list[str]], None]
+
+QUERY_CONTENT_TYPE = "text/xml"
+NO_VERSION = "NO_VERSION_SPECIFIED"
+
+# Shapes whose string values IAM sends URL-encoded in its XML (see botocore's json_decode_policies).
+URL_ENCODED_SHAPES: dict[str, frozenset[str]] = {"iam": frozenset({"policyDocumentType"})}
+
+
+def decode_query(model: ServiceModel, params: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    """The operation named by ``Action`` and its validated input.
+
+    ``params`` holds each parameter once (the first value where a name repeats, as AWS reads it).
+    Raises MissingAction, InvalidAction (unknown Action or a Version other than the model's, with
+    AWS's message ``Could not find operation X for version Y``), MalformedInput or ValidationError.
+    """
+    action = params.get("Action")
+    if action is None:
+        raise MissingAction()
+    version = params.get("Version")
+    operation = model.operations.get(action)
+    if operation is None or version != model.api_version:
+        raise InvalidAction(
+            f"Could not find operation {action} for version {NO_VERSION if version is None else version}"
+        )
+    if operation.input_shape is None:
+        return operation.name, {}
+    decoded = _decoders(model)(operation.input_shape)(_tree(params), "")
+    result: dict[str, Any] = decoded if isinstance(decoded, dict) else {}
+    validate_input(model, operation.input_shape, result)
+    return operation.name, result
+
+
+def encode_query_response(
+    model: ServiceModel, operation_name: str, result: Mapping[str, Any], request_id: str
+) -> bytes:
+    """The XML document AWS returns for a successful call.
+
+    ``result`` maps output member names to values (str, int, bool, datetime, bytes, lists, dicts,
+    nested mappings); members that are absent or None are left out. Members are written in model
+    order, lists as ``<member>``, maps as ``<entry><key/><value/></entry>``.
+    """
+    operation = model.operations[operation_name]
+    out = [f'<{operation_name}Response xmlns="{model.xml_namespace}">']
+    if operation.output_shape is not None:
+        wrapper = operation.result_wrapper or f"{operation_name}Result"
+        out.append(f"<{wrapper}>")
+        _encoders(model)(operation.output_shape)(result, out)
+        out.append(f"</{wrapper}>")
+    out.append(f"<ResponseMetadata><RequestId>{escape(request_id)}</RequestId></ResponseMetadata>")
+    out.append(f"</{operation_name}Response>")
+    return "".join(out).encode("utf-8")
+
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
+
+
+def escape(text: str) -> str:
+    """Text content for XML; a carriage return is written as a reference so parsers keep it."""
+    return text.translate(_XML_ESCAPES)
+
+
+def _tree(params: Mapping[str, str]) -> dict[str, Node]:
+    root: dict[str, Node] = {}
+    for key, value in params.items():
+        parts = key.split(".")
+        node = root
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child  # a nested value wins over "Name=" given for the same name
+            node = child
+        if not isinstance(node.get(parts[-1]), dict):
+            node[parts[-1]] = value
+    return root
+
+
+def _indexed(node: dict[str, Node]) -> list[Node]:
+    """The children of ``member`` or ``entry`` in index order (1, 2, ... 10), ignoring non-indices."""
+    pairs = [(int(index), child) for index, child in node.items() if index.isdigit() and index != "0"]
+    pairs.sort(key=lambda pair: pair[0])
+    return [child for _, child in pairs]
+
+
+@functools.cache
+def _decoders(model: ServiceModel) -> CodecTable[Decoder]:
+    return CodecTable(model, _build_decoder)
+
+
+def _build_decoder(shape: Shape, decoder_for: Callable[[str], Decoder]) -> Decoder:
+    kind = shape.type
+    if kind == "structure":
+        members = [
+            (ref.location_name or name, name, decoder_for(ref.shape_name))
+            for name, ref in shape.members.items()
+        ]
+
+        def decode_structure(node: Node, name: str) -> Any:
+            if not isinstance(node, dict):
+                return {}
+            result: dict[str, Any] = {}
+            for wire_name, member_name, decode in members:
+                child = node.get(wire_name)
+                if child is not None:
+                    value = decode(child, f"{name}.{wire_name}" if name else wire_name)
+                    if value is not None:
+                        result[member_name] = value
+            return result
+
+        return decode_structure
+    if kind == "list":
+        assert shape.member is not None
+        element_name = shape.member.location_name or "member"
+        decode_element = decoder_for(shape.member.shape_name)
+
+        def decode_list(node: Node, name: str) -> Any:
+            if not isinstance(node, dict):
+                return []  # "Name=" is the empty list
+            elements = node.get(element_name)
+            if not isinstance(elements, dict):
+                return []
+            return [decode_element(child, f"{name}.{element_name}") for child in _indexed(elements)]
+
+        return decode_list
+    if kind == "map":
+        assert shape.key is not None and shape.value is not None
+        key_name = shape.key.location_name or "key"
+        value_name = shape.value.location_name or "value"
+        decode_key = decoder_for(shape.key.shape_name)
+        decode_value = decoder_for(shape.value.shape_name)
+
+        def decode_map(node: Node, name: str) -> Any:
+            if not isinstance(node, dict) or not isinstance(node.get("entry"), dict):
+                return {}
+            entries = node["entry"]
+            assert isinstance(entries, dict)
+            result: dict[Any, Any] = {}
+            for entry in _indexed(entries):
+                if isinstance(entry, dict) and key_name in entry:
+                    key = decode_key(entry[key_name], f"{name}.entry.key")
+                    value_node = entry.get(value_name)
+                    result[key] = (
+                        None if value_node is None else decode_value(value_node, f"{name}.entry.value")
+                    )
+            return result
+
+        return decode_map
+    return _scalar_decoder(kind)
+
+
+def _scalar_decoder(kind: str) -> Decoder:
+    def text_of(node: Node) -> str | None:
+        return node if isinstance(node, str) else None
+
+    if kind == "string":
+        return lambda node, name: text_of(node)
+    if kind in ("integer", "long"):
+        return lambda node, name: (
+            None if (t := text_of(node)) is None else scalars.parse_integer(t, name, kind)
+        )
+    if kind in ("float", "double"):
+        return lambda node, name: None if (t := text_of(node)) is None else scalars.parse_float(t, name)
+    if kind == "boolean":
+        return lambda node, name: None if (t := text_of(node)) is None else scalars.parse_boolean(t, name)
+    if kind == "timestamp":
+        return lambda node, name: None if (t := text_of(node)) is None else scalars.parse_timestamp(t, name)
+    if kind == "blob":
+        return lambda node, name: None if (t := text_of(node)) is None else scalars.parse_blob(t, name)
+    raise ValueError(f"shape type {kind!r} is not part of the Query protocol")
+
+
+@functools.cache
+def _encoders(model: ServiceModel) -> CodecTable[Encoder]:
+    url_encoded = URL_ENCODED_SHAPES.get(model.name, frozenset())
+    return CodecTable(model, functools.partial(_build_encoder, url_encoded=url_encoded))
+
+
+def _build_encoder(
+    shape: Shape, encoder_for: Callable[[str], Encoder], url_encoded: frozenset[str]
+) -> Encoder:
+    kind = shape.type
+    if kind == "structure":
+        members = [
+            (
+                name,
+                f"<{ref.location_name or name}>",
+                f"</{ref.location_name or name}>",
+                encoder_for(ref.shape_name),
+            )
+            for name, ref in shape.members.items()
+        ]
+
+        def encode_structure(value: Any, out: list[str]) -> None:
+            get = value.get
+            for name, open_tag, close_tag, encode in members:
+                member_value = get(name)
+                if member_value is not None:
+                    out.append(open_tag)
+                    encode(member_value, out)
+                    out.append(close_tag)
+
+        return encode_structure
+    if kind == "list":
+        assert shape.member is not None
+        element = shape.member.location_name or "member"
+        open_tag, close_tag = f"<{element}>", f"</{element}>"
+        encode_element = encoder_for(shape.member.shape_name)
+
+        def encode_list(value: Any, out: list[str]) -> None:
+            for item in value:
+                out.append(open_tag)
+                encode_element(item, out)
+                out.append(close_tag)
+
+        return encode_list
+    if kind == "map":
+        assert shape.key is not None and shape.value is not None
+        key_tag = shape.key.location_name or "key"
+        value_tag = shape.value.location_name or "value"
+        encode_key = encoder_for(shape.key.shape_name)
+        encode_value = encoder_for(shape.value.shape_name)
+
+        def encode_map(value: Any, out: list[str]) -> None:
+            for key, item in value.items():
+                out.append(f"<entry><{key_tag}>")
+                encode_key(key, out)
+                out.append(f"</{key_tag}><{value_tag}>")
+                if item is not None:
+                    encode_value(item, out)
+                out.append(f"</{value_tag}></entry>")
+
+        return encode_map
+    return _scalar_encoder(kind, shape.name in url_encoded)
+
+
+def _scalar_encoder(kind: str, url_encode: bool) -> Encoder:
+    if kind == "string":
+        if url_encode:
+            return lambda value, out: out.append(urllib.parse.quote(value, safe=""))
+        return lambda value, out: out.append(escape(value))
+    if kind == "boolean":
+        return lambda value, out: out.append("true" if value else "false")
+    if kind in ("integer", "long"):
+        return lambda value, out: out.append(str(int(value)))
+    if kind in ("float", "double"):
+        return lambda value, out: out.append(repr(float(value)))
+    if kind == "timestamp":
+        return lambda value, out: out.append(_timestamp_text(value))
+    if kind == "blob":
+        return lambda value, out: out.append(scalars.format_blob(value))
+    raise ValueError(f"shape type {kind!r} is not part of the Query protocol")
+
+
+def _timestamp_text(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return scalars.format_timestamp(value)
+    if isinstance(value, int | float):
+        return scalars.format_timestamp(datetime.datetime.fromtimestamp(value, datetime.UTC))
+    return escape(str(value))

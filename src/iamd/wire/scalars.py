@@ -1,0 +1,89 @@
+"""Scalar values on the wire: text to Python for requests, Python to text for responses.
+
+Shared by the Query and REST-JSON codecs. Parsing is strict where Python is lenient (``int`` would
+accept ``" 1_0 "``; AWS does not) and raises MalformedInput naming the parameter.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import re
+
+from iamd.errors import MalformedInput
+
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_EPOCH_SECONDS = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def _malformed(parameter: str, text: str, type_name: str) -> MalformedInput:
+    return MalformedInput(f"Invalid value '{text}' for parameter {parameter}: expected {type_name}.")
+
+
+def parse_integer(text: str, parameter: str, shape_type: str) -> int:
+    if _INTEGER.fullmatch(text) is None:
+        raise _malformed(parameter, text, "an integer")
+    value = int(text)
+    low, high = _INT32 if shape_type == "integer" else _INT64
+    if not low <= value <= high:
+        raise _malformed(parameter, text, f"a {shape_type} in [{low}, {high}]")
+    return value
+
+
+def parse_float(text: str, parameter: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise _malformed(parameter, text, "a number") from None
+
+
+def parse_boolean(text: str, parameter: str) -> bool:
+    lowered = text.lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise _malformed(parameter, text, "true or false")
+
+
+def parse_timestamp(text: str, parameter: str) -> datetime.datetime:
+    """ISO 8601 (what botocore's Query serializer sends) or epoch seconds, as an aware UTC datetime."""
+    if _EPOCH_SECONDS.fullmatch(text):
+        return datetime.datetime.fromtimestamp(float(text), datetime.UTC)
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise _malformed(parameter, text, "an ISO 8601 timestamp") from None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
+
+
+def parse_blob(text: str, parameter: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise _malformed(parameter, text, "base64-encoded data") from None
+
+
+def format_timestamp(value: datetime.datetime) -> str:
+    """ISO 8601 in UTC with ``Z``, as AWS writes it: whole seconds, or milliseconds when there are any.
+
+    Naive datetimes are taken as UTC. IAM's dates (CreateDate ...) carry whole seconds; pass them so.
+    """
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
+    if value.microsecond:
+        return f"{text}.{value.microsecond // 1000:03d}Z"
+    return f"{text}Z"
+
+
+def format_blob(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
