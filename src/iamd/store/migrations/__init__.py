@@ -1,0 +1,1 @@
+"""Alembic migrations (run by iamd.store.migrate.upgrade; no alembic.ini)."""

@@ -1,0 +1,1 @@
+"""One module per resource; each repository works on the connection of one transaction."""

@@ -1,0 +1,69 @@
+"""Accounts: a 12-digit id, an optional alias (unique across all accounts), a creation date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, func, select, update
+
+from iamd.errors import NoSuchEntity
+from iamd.model import Account
+from iamd.store import quota_usage
+from iamd.store.repositories.base import Repository
+from iamd.store.schema import accounts, groups, managed_policies, roles, users
+
+
+def _account(row: Row[Any]) -> Account:
+    return Account(id=row.id, alias=row.alias, created=row.created)
+
+
+class Accounts(Repository):
+    def create(self, account: Account) -> Account:
+        self._insert(
+            accounts.insert().values(id=account.id, alias=account.alias, created=account.created),
+            exists_message=f"Account {account.id} already exists.",
+            missing_message="",
+        )
+        return account
+
+    def find(self, account_id: str) -> Account | None:
+        row = self.connection.execute(select(accounts).where(accounts.c.id == account_id)).first()
+        return None if row is None else _account(row)
+
+    def get(self, account_id: str) -> Account:
+        account = self.find(account_id)
+        if account is None:
+            raise NoSuchEntity(f"The account {account_id} cannot be found.")
+        return account
+
+    def list(self) -> tuple[Account, ...]:
+        rows = self.connection.execute(select(accounts).order_by(accounts.c.id))
+        return tuple(_account(row) for row in rows)
+
+    def count(self) -> int:
+        """How many accounts exist; zero means the database still needs bootstrapping."""
+        return int(self.connection.execute(select(func.count()).select_from(accounts)).scalar_one())
+
+    def set_alias(self, account_id: str, alias: str | None) -> None:
+        """CreateAccountAlias (replaces any alias: AWS allows one) and DeleteAccountAlias (``None``)."""
+        self._insert(
+            update(accounts).where(accounts.c.id == account_id).values(alias=alias),
+            exists_message=f"The account alias {alias} already exists.",
+            missing_message=f"The account {account_id} cannot be found.",
+        )
+
+    def usage(self, account_id: str) -> dict[str, int]:
+        """Entity counts for GetAccountSummary (Users, Groups, Roles, Policies)."""
+        counted = {"Users": users, "Groups": groups, "Roles": roles, "Policies": managed_policies}
+        return {
+            key: int(
+                self.connection.execute(
+                    select(func.count()).select_from(table).where(table.c.account_id == account_id)
+                ).scalar_one()
+            )
+            for key, table in counted.items()
+        }
+
+    def quota_used(self, scope_id: str, quota: str) -> int:
+        """The counter behind a quota (for tests and GetAccountSummary)."""
+        return quota_usage.used(self.connection, scope_id, quota)
