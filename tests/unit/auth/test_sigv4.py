@@ -101,6 +101,13 @@ def test_authorization_header_missing_everything() -> None:
     )
 
 
+def test_unsupported_algorithm() -> None:
+    value = "AWS4-HMAC-SHA512 Credential=AKID/20150830/r/iam/aws4_request, SignedHeaders=host, Signature=x"
+    request = HttpRequest("GET", "/", "", (("Host", "h"), ("X-Amz-Date", AMZ_DATE), ("Authorization", value)))
+    with pytest.raises(IncompleteSignature, match="Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"):
+        parse_signature(request)
+
+
 def test_authorization_header_missing_signature_only() -> None:
     value = "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request, SignedHeaders=host"
     request = HttpRequest("GET", "/", "", (("Host", "h"), ("X-Amz-Date", AMZ_DATE), ("Authorization", value)))
