@@ -7,7 +7,6 @@ provide; until one is passed in, every temporary credential is refused as AWS re
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -23,15 +22,13 @@ from iamd.auth.sigv4 import (
     verify_signature,
 )
 from iamd.errors import InvalidClientTokenId
+from iamd.model import AccessKeyStatus
 
 TEMPORARY_KEY_PREFIX = "ASIA"
 
 
-class KeyStatus(enum.StrEnum):
-    """The access key statuses of the IAM API (StatusType in the service model)."""
-
-    ACTIVE = "Active"
-    INACTIVE = "Inactive"
+# The access key statuses of the IAM API (StatusType in the service model), shared with the model.
+KeyStatus = AccessKeyStatus
 
 
 @dataclass(frozen=True, slots=True)
