@@ -35,7 +35,8 @@ class Form(IntEnum):
     DIRECT = 3  # the caller itself: user ARN, session ARN, service, provider, or "*"
 
 
-PrincipalTest = Callable[[Principal], Form | None]
+# (caller, whether the caller has a permissions boundary) → how the Principal element named it, or None.
+PrincipalTest = Callable[[Principal, bool], Form | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def _always_resource(_resource: str, _ctx: Context) -> bool:
     return True
 
 
-def _no_principal(_principal: Principal) -> Form | None:
+def _no_principal(_principal: Principal, _bounded: bool) -> Form | None:
     return None
 
 
@@ -154,7 +155,7 @@ def _resource_test(patterns: Sequence[Text], variables: bool) -> ResourceTest:
         if has_variables(template):
             dynamic.append(template)
             continue
-        glob = Glob.compile(pattern.value)
+        glob = Glob.compile(pattern.value, segment_sep=":")
         if glob.matches_everything:
             return _always_resource
         static.append(glob)
@@ -171,7 +172,7 @@ def _resource_test(patterns: Sequence[Text], variables: bool) -> ResourceTest:
             return True
         for template in dynamic:
             parts = render_glob_parts(template, ctx)
-            if parts is not None and Glob(parts).match(resource):
+            if parts is not None and Glob(parts, segment_sep=":").match(resource):
                 return True
         return False
 
@@ -239,7 +240,7 @@ def _listed(members: _PrincipalSet, kind: str, value: str) -> bool:
 def _principal_test(spec: PrincipalSpec) -> PrincipalTest:
     members = _PrincipalSet.of(spec)
 
-    def test(principal: Principal) -> Form | None:
+    def test(principal: Principal, _bounded: bool) -> Form | None:
         if members.anyone:
             return Form.DIRECT
         best: Form | None = None
@@ -254,12 +255,15 @@ def _principal_test(spec: PrincipalSpec) -> PrincipalTest:
 def _not_principal_test(spec: PrincipalSpec) -> PrincipalTest:
     """NotPrincipal excludes a caller only when every identity it presents is listed: a user is excluded
     only if both its ARN and its account are named, a role session only if the session, the role and the
-    account are (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)."""
+    account are; and never a caller with a permissions boundary, whom a Deny with NotPrincipal always denies
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)."""
     members = _PrincipalSet.of(spec)
 
-    def test(principal: Principal) -> Form | None:
+    def test(principal: Principal, bounded: bool) -> Form | None:
         if members.anyone:
             return None
+        if bounded:
+            return Form.DIRECT
         aspects = principal_aspects(principal)
         excluded = bool(aspects) and all(_listed(members, kind, value) for kind, value, _ in aspects)
         return None if excluded else Form.DIRECT

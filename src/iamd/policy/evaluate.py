@@ -117,15 +117,19 @@ class _Scan:
     best_form: Form | None = None
 
 
-def _scan(layer: LayerPolicies, action: str, request: Request, ctx: Context, out: _Scan) -> bool:
-    """Add the layer's applicable statements to ``out``; return whether any Allow applied."""
+def _scan(
+    layer: LayerPolicies, action: str, request: Request, ctx: Context, out: _Scan, *, bounded: bool = False
+) -> bool:
+    """Add the layer's applicable statements to ``out``; return whether any Allow applied.
+
+    ``bounded`` says whether the caller has a permissions boundary (it matters to NotPrincipal)."""
     allowed = False
     resource = request.resource
     principal = request.principal
     for policy_index, statement in layer.candidates(action):
         form: Form | None = None
         if statement.principal_test is not None:
-            form = statement.principal_test(principal)
+            form = statement.principal_test(principal, bounded)
             if form is None:
                 continue
         if not statement.applies(resource, ctx):
@@ -183,7 +187,12 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             boundary_ok = _scan(policies.boundary, action, request, ctx, boundary_scan)
         if kind in _SESSION_PRINCIPALS and policies.session is not None:
             session_ok = _scan(policies.session, action, request, ctx, session_scan)
-    _scan(policies.resource, action, request, ctx, resource_scan)
+        elif kind == "federated_user":
+            # GetFederationToken without a session policy yields a session with no permissions
+            # (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+            session_ok = False
+    has_boundary = policies.boundary is not None and kind in _IDENTITY_PRINCIPALS
+    _scan(policies.resource, action, request, ctx, resource_scan, bounded=has_boundary)
 
     by_layer: list[tuple[Layer, _Scan]] = [
         ("scp", scp_scan),

@@ -1,5 +1,10 @@
 """Wildcard matching for actions, resources, StringLike and ArnLike: ``*`` any run, ``?`` one character.
 
+Resource ARNs add one rule: a ``*`` inside a colon-separated segment stays inside it, and only a ``*`` that
+ends its segment may expand beyond colon boundaries
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+Build such patterns with ``segment_sep=":"``.
+
 Patterns compile once into a :class:`Glob`; matching uses ``str.startswith``/``find`` on the literal
 chunks between stars, so the evaluation path does no regex work. A pattern is built either from text
 (every ``*``/``?`` is a wildcard) or from parts, where substituted policy-variable values stay literal.
@@ -41,11 +46,19 @@ class _Chunk:
 class Glob:
     """A compiled wildcard pattern. ``Glob.compile("s3:Get*").match("s3:GetObject")``."""
 
-    __slots__ = ("_chunks", "_exact", "_has_star", "ignore_case", "source")
+    __slots__ = ("_bounded", "_chunks", "_exact", "_has_star", "_sep", "ignore_case", "source")
 
-    def __init__(self, parts: Iterable[Part], *, ignore_case: bool = False, source: str = "") -> None:
+    def __init__(
+        self,
+        parts: Iterable[Part],
+        *,
+        ignore_case: bool = False,
+        source: str = "",
+        segment_sep: str | None = None,
+    ) -> None:
         self.ignore_case = ignore_case
         self.source = source
+        self._sep = segment_sep
         chunks: list[_Chunk] = []
         text: list[str] = []
         holes: set[int] = set()
@@ -63,13 +76,21 @@ class Glob:
                 text.append(part.lower() if ignore_case else part)
         chunks.append(_Chunk("".join(text), frozenset(holes)))
         self._chunks = tuple(chunks)
+        # Star i sits between chunk i and chunk i+1. With a segment separator, a star that does not end
+        # its segment (the next chunk neither is empty at the end nor starts with the separator) is bounded.
+        self._bounded = tuple(
+            segment_sep is not None
+            and not (i + 1 == len(chunks) - 1 and not nxt.text)
+            and not nxt.text.startswith(segment_sep)
+            for i, nxt in enumerate(chunks[1:])
+        )
         self._has_star = has_star
         only = chunks[0]
         self._exact = only.text if not has_star and not only.holes else None
 
     @classmethod
-    def compile(cls, pattern: str, *, ignore_case: bool = False) -> Glob:
-        return cls(split_wildcards(pattern), ignore_case=ignore_case, source=pattern)
+    def compile(cls, pattern: str, *, ignore_case: bool = False, segment_sep: str | None = None) -> Glob:
+        return cls(split_wildcards(pattern), ignore_case=ignore_case, source=pattern, segment_sep=segment_sep)
 
     @property
     def is_literal(self) -> bool:
@@ -81,7 +102,7 @@ class Glob:
 
     @property
     def matches_everything(self) -> bool:
-        return self._has_star and all(not c.text for c in self._chunks)
+        return self._has_star and all(not c.text for c in self._chunks) and not any(self._bounded)
 
     def match(self, subject: str) -> bool:
         if self.ignore_case:
@@ -100,12 +121,16 @@ class Glob:
         if not last.matches_at(subject, end):
             return False
         pos = len(first.text)
-        for chunk in chunks[1:-1]:
+        bounded, sep = self._bounded, self._sep
+        for i, chunk in enumerate(chunks[1:-1]):
             found = chunk.find(subject, pos, end)
             if found < 0:
                 return False
+            # Leftmost is optimal: a later match would leave a wider gap, containing the same separator.
+            if bounded[i] and sep is not None and sep in subject[pos:found]:
+                return False
             pos = found + len(chunk.text)
-        return True
+        return not (bounded[-1] and self._sep is not None and self._sep in subject[pos:end])
 
     def __repr__(self) -> str:
         return f"Glob({self.source!r})"

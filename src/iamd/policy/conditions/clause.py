@@ -11,7 +11,8 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-si
   (an empty set satisfies it); for negated operators the test is per context value;
 - a multivalued key without a qualifier: the positive operator holds when any value matches;
 - ``Null``: only presence matters.
-A value holding a policy variable whose key is missing and has no default can match nothing.
+A value holding a policy variable whose key is missing and has no default matches nothing, so a negated
+operator over it holds (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def compile_clause(clause: ConditionClause, *, variables_enabled: bool) -> Predi
         return _null_predicate(key, op, clause)
     templates = [parse_template(v.value, enabled=variables_enabled) for v in clause.values]
     if any(has_variables(t) for t in templates):
-        matcher_for: Callable[[Context], Matcher | None] = _dynamic_matcher(op, templates)
+        matcher_for: Callable[[Context], Matcher] = _dynamic_matcher(op, templates)
     else:
         static = op.build(tuple(op.prepare(v.value) for v in clause.values))
         matcher_for = lambda _ctx: static  # noqa: E731
@@ -63,8 +64,12 @@ def _null_predicate(key: str, op: Operator, clause: ConditionClause) -> Predicat
     return predicate
 
 
-def _dynamic_matcher(op: Operator, templates: list[Template]) -> Callable[[Context], Matcher | None]:
-    def matcher_for(ctx: Context) -> Matcher | None:
+def _nothing(_value: str) -> bool:
+    return False
+
+
+def _dynamic_matcher(op: Operator, templates: list[Template]) -> Callable[[Context], Matcher]:
+    def matcher_for(ctx: Context) -> Matcher:
         prepared = []
         for template in templates:
             if op.family == "String" and op.wildcards:
@@ -75,9 +80,7 @@ def _dynamic_matcher(op: Operator, templates: list[Template]) -> Callable[[Conte
             text = render_text(template, ctx)
             if text is not None:
                 prepared.append(op.prepare(text))
-        if not prepared:
-            return None
-        return op.build(tuple(prepared))
+        return op.build(tuple(prepared)) if prepared else _nothing
 
     return matcher_for
 
@@ -87,12 +90,9 @@ def _clause_logic(
     negated: bool,
     qualifier: str | None,
     if_exists: bool,
-    matcher_for: Callable[[Context], Matcher | None],
+    matcher_for: Callable[[Context], Matcher],
 ) -> Predicate:
     def predicate(ctx: Context) -> bool:
-        matches = matcher_for(ctx)
-        if matches is None:
-            return False
         value = ctx.get(key)
         if value is None:
             if if_exists or qualifier == "ForAllValues":
@@ -100,6 +100,7 @@ def _clause_logic(
             if qualifier == "ForAnyValue":
                 return False
             return negated
+        matches = matcher_for(ctx)
         values = (value,) if isinstance(value, str) else value
         if qualifier == "ForAllValues":
             return all(matches(v) != negated for v in values)
