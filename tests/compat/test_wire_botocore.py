@@ -324,6 +324,31 @@ def test_password_policy_booleans_both_ways() -> None:
     assert client.get_account_password_policy()["PasswordPolicy"] == policy
 
 
+def test_account_summary_map_and_credential_report_blob() -> None:
+    # Model: GetAccountSummaryResponse.SummaryMap is summaryMapType (map of summaryKeyType to int),
+    # written as <entry><key/><value/></entry>; GetCredentialReportResponse.Content is a blob (base64).
+    summary = {"Users": 3, "UsersQuota": 5000, "AccountMFAEnabled": 0, "Policies": 12}
+    client, _ = client_for("iam", returns({"SummaryMap": summary}))
+    assert client.get_account_summary()["SummaryMap"] == summary
+
+    report = (
+        b"user,arn,user_creation_time\n<root_account>,arn:aws:iam::1:root,2024-01-01T00:00:00+00:00\n\x00\xff"
+    )
+    client, _ = client_for(
+        "iam", returns({"Content": report, "ReportFormat": "text/csv", "GeneratedTime": CREATED})
+    )
+    response = client.get_credential_report()
+    assert response["Content"] == report
+    assert response["GeneratedTime"] == CREATED
+
+
+def test_put_account_properties_map_input() -> None:
+    # Model: PutAccountPropertiesRequest.Properties is a map sent as Properties.entry.N.key/value.
+    client, server = client_for("iam", returns({}))
+    client.put_account_properties(Properties={"a": "1", "b": "2"})
+    assert server.calls == [("PutAccountProperties", {"Properties": {"a": "1", "b": "2"}})]
+
+
 def test_empty_list_input_is_sent_and_decoded_as_empty() -> None:
     # botocore's QuerySerializer sends an empty list as "Name=" (no members).
     client, server = client_for("iam", returns({}))
