@@ -1,0 +1,36 @@
+"""The store's side of ``iamd.auth.authenticate.AccessKeyResolver``: long-term access keys by id.
+
+Secrets are sealed with ``SecretBox`` under purpose :data:`ACCESS_KEY_SECRET_PURPOSE` and the access key
+id as owner; whoever creates keys (the IAM service, bootstrap) must seal them the same way.
+"""
+
+from __future__ import annotations
+
+from iamd.auth.authenticate import KeyStatus, ResolvedKey
+from iamd.auth.secrets import SecretBox
+from iamd.store.database import Database
+
+ACCESS_KEY_SECRET_PURPOSE = "access-key-secret"
+
+
+class StoreAccessKeyResolver:
+    """Resolves an access key id to its owner, status and opened secret; None when it does not exist."""
+
+    def __init__(self, database: Database, box: SecretBox) -> None:
+        self._database = database
+        self._box = box
+
+    def resolve(self, access_key_id: str) -> ResolvedKey | None:
+        with self._database.read() as tx:
+            key = tx.access_keys.find(access_key_id)
+        if key is None:
+            return None
+        return ResolvedKey(
+            access_key_id=key.id,
+            secret_access_key=self._box.open_secret(
+                key.secret_ciphertext, purpose=ACCESS_KEY_SECRET_PURPOSE, owner=key.id
+            ),
+            status=KeyStatus(key.status.value),
+            principal_id=key.user_id if key.user_id is not None else key.account_id,
+            account_id=key.account_id,
+        )
