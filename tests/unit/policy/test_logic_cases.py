@@ -60,16 +60,23 @@ def _check_request(request: dict[str, Any]) -> None:
         assert principal["account"] is None
     else:
         assert ACCOUNT_ID.match(principal["account"])
+    arn: Any = principal["arn"]
     if ptype == "anonymous":
-        assert principal["arn"] is None
-    else:
-        assert isinstance(principal["arn"], str) and principal["arn"]
+        assert arn is None
+        _check_action_and_resource(request)
+        return
+    assert isinstance(arn, str) and arn
+    account = principal["account"]
     if ptype == "role_session":
-        assert principal["arn"].startswith(f"arn:aws:sts::{principal['account']}:assumed-role/")
-        assert principal["role_arn"].startswith(f"arn:aws:iam::{principal['account']}:role/")
+        assert arn.startswith(f"arn:aws:sts::{account}:assumed-role/")
+        assert str(principal["role_arn"]).startswith(f"arn:aws:iam::{account}:role/")
     if ptype == "federated_user":
-        assert principal["arn"].startswith(f"arn:aws:sts::{principal['account']}:federated-user/")
-        assert principal["user_arn"].startswith(f"arn:aws:iam::{principal['account']}:user/")
+        assert arn.startswith(f"arn:aws:sts::{account}:federated-user/")
+        assert str(principal["user_arn"]).startswith(f"arn:aws:iam::{account}:user/")
+    _check_action_and_resource(request)
+
+
+def _check_action_and_resource(request: dict[str, Any]) -> None:
     assert re.match(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$", request["action"])
     assert isinstance(request["resource"], str) and request["resource"]
     assert ACCOUNT_ID.match(request["resource_account"])
