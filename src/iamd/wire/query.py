@@ -85,12 +85,18 @@ def encode_query_response(
     return "".join(out).encode("utf-8")
 
 
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
-
-
 def escape(text: str) -> str:
     """Text content for XML; a carriage return is written as a reference so parsers keep it."""
-    return text.translate(_XML_ESCAPES)
+    # Plain replace calls beat str.translate with a table by far on the (usual) text with nothing to escape.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#xD;")
+    return text
 
 
 def _tree(params: Mapping[str, str]) -> dict[str, Node]:
@@ -209,35 +215,18 @@ def _encoders(model: ServiceModel) -> CodecTable[Encoder]:
     return CodecTable(model, functools.partial(_build_encoder, url_encoded=url_encoded))
 
 
-def _build_encoder(
-    shape: Shape, encoder_for: Callable[[str], Encoder], url_encoded: frozenset[str]
-) -> Encoder:
+def _build_encoder(shape: Shape, encoder_for: CodecTable[Encoder], url_encoded: frozenset[str]) -> Encoder:
     kind = shape.type
     if kind == "structure":
-        members = [
-            (
-                name,
-                f"<{ref.location_name or name}>",
-                f"</{ref.location_name or name}>",
-                encoder_for(ref.shape_name),
-            )
-            for name, ref in shape.members.items()
-        ]
-
-        def encode_structure(value: Any, out: list[str]) -> None:
-            get = value.get
-            for name, open_tag, close_tag, encode in members:
-                member_value = get(name)
-                if member_value is not None:
-                    out.append(open_tag)
-                    encode(member_value, out)
-                    out.append(close_tag)
-
-        return encode_structure
+        return _structure_encoder(shape, encoder_for, url_encoded)
     if kind == "list":
         assert shape.member is not None
         element = shape.member.location_name or "member"
         open_tag, close_tag = f"<{element}>", f"</{element}>"
+        element_shape = encoder_for.model.shape(shape.member.shape_name)
+        if element_shape.type in _SCALAR_TYPES:
+            text_of = _scalar_text(element_shape.type, element_shape.name in url_encoded)
+            return lambda value, out: out.extend(f"{open_tag}{text_of(item)}{close_tag}" for item in value)
         encode_element = encoder_for(shape.member.shape_name)
 
         def encode_list(value: Any, out: list[str]) -> None:
@@ -264,24 +253,67 @@ def _build_encoder(
                 out.append(f"</{value_tag}></entry>")
 
         return encode_map
-    return _scalar_encoder(kind, shape.name in url_encoded)
+    text_of = _scalar_text(kind, shape.name in url_encoded)
+    return lambda value, out: out.append(text_of(value))
 
 
-def _scalar_encoder(kind: str, url_encode: bool) -> Encoder:
+def _structure_encoder(
+    shape: Shape, encoder_for: CodecTable[Encoder], url_encoded: frozenset[str]
+) -> Encoder:
+    """Straight-line code for one structure, generated once: most of a response is this loop (a
+    ListUsers page of 100 users writes ~600 members), and unrolling it halves its cost."""
+    namespace: dict[str, Any] = {}
+    lines = ["def encode_structure(value, out):", "    get = value.get", "    append = out.append"]
+    for index, (name, ref) in enumerate(shape.members.items()):
+        tag = ref.location_name or name
+        open_tag, close_tag = f"<{tag}>", f"</{tag}>"
+        member_shape = encoder_for.model.shape(ref.shape_name)
+        lines += [f"    v = get({name!r})", "    if v is not None:"]
+        if member_shape.type in _SCALAR_TYPES:
+            namespace[f"text{index}"] = _scalar_text(member_shape.type, member_shape.name in url_encoded)
+            lines.append(f"        append({open_tag!r} + text{index}(v) + {close_tag!r})")
+        else:
+            namespace[f"encode{index}"] = encoder_for(ref.shape_name)
+            lines.append(f"        append({open_tag!r}); encode{index}(v, out); append({close_tag!r})")
+    # Names and tags enter the source only through repr(); the model is AWS's vendored data.
+    exec("\n".join(lines), namespace)
+    encode: Encoder = namespace["encode_structure"]
+    return encode
+
+
+_SCALAR_TYPES = frozenset({"string", "boolean", "integer", "long", "float", "double", "timestamp", "blob"})
+
+
+def _url_encode(value: str) -> str:
+    return urllib.parse.quote(value, safe="")
+
+
+def _boolean_text(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _integer_text(value: Any) -> str:
+    return str(int(value))
+
+
+def _float_text(value: Any) -> str:
+    return repr(float(value))
+
+
+def _scalar_text(kind: str, url_encode: bool) -> Callable[[Any], str]:
+    """The XML text of one scalar value."""
     if kind == "string":
-        if url_encode:
-            return lambda value, out: out.append(urllib.parse.quote(value, safe=""))
-        return lambda value, out: out.append(escape(value))
+        return _url_encode if url_encode else escape
     if kind == "boolean":
-        return lambda value, out: out.append("true" if value else "false")
+        return _boolean_text
     if kind in ("integer", "long"):
-        return lambda value, out: out.append(str(int(value)))
+        return _integer_text
     if kind in ("float", "double"):
-        return lambda value, out: out.append(repr(float(value)))
+        return _float_text
     if kind == "timestamp":
-        return lambda value, out: out.append(_timestamp_text(value))
+        return _timestamp_text
     if kind == "blob":
-        return lambda value, out: out.append(scalars.format_blob(value))
+        return scalars.format_blob
     raise ValueError(f"shape type {kind!r} is not part of the Query protocol")
 
 

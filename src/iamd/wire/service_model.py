@@ -213,8 +213,8 @@ class _Forward:
 class CodecTable(Generic[C]):
     """Codecs of one kind (decoders, encoders, validators) for one model, built once per shape."""
 
-    def __init__(self, model: ServiceModel, build: Callable[[Shape, Callable[[str], C]], C]) -> None:
-        self._model = model
+    def __init__(self, model: ServiceModel, build: Callable[[Shape, CodecTable[C]], C]) -> None:
+        self.model = model
         self._build = build
         self._built: dict[str, C] = {}
 
@@ -222,6 +222,6 @@ class CodecTable(Generic[C]):
         codec = self._built.get(shape_name)
         if codec is None:
             self._built[shape_name] = cast(C, _Forward(self._built, shape_name))
-            codec = self._build(self._model.shape(shape_name), self)
+            codec = self._build(self.model.shape(shape_name), self)
             self._built[shape_name] = codec
         return codec
