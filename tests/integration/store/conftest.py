@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -21,10 +25,18 @@ from iamd.store import Database
 
 ACCOUNT = "123456789012"
 NOW = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
-TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+TRUST = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+)
 DOCUMENT = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
 
 _ids = itertools.count(1)
+
+
+def exactly(error: type[Exception], message: str) -> pytest.RaisesExc[Exception]:
+    """pytest.raises for an error whose message must be exactly ``message`` (AWS's wording)."""
+    return pytest.raises(error, match=f"^{re.escape(message)}$")
 
 
 def unique_id(prefix: str) -> str:
@@ -67,3 +79,35 @@ def create_user(database: Database, account: str) -> Callable[..., User]:
             return tx.users.create(user(name, path))
 
     return create
+
+
+@contextlib.contextmanager
+def peers(database: Database, count: int) -> Iterator[list[Database]]:
+    """Handles on the same database for concurrency tests. On SQLite each has its own engine and lock,
+    like separate ``--workers`` processes, so the database itself must arbitrate; PostgreSQL's pool
+    already gives every thread its own connection."""
+    if database.dialect != "sqlite":
+        yield [database] * count
+        return
+    url = database.engine.url.render_as_string(hide_password=False)
+    handles = [Database.open(url, migrate=False) for _ in range(count)]
+    try:
+        yield handles
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def run_concurrently(count: int, work: Callable[[int], object]) -> list[object]:
+    """Start ``count`` threads at once; each result is ``work(i)``'s return value or its exception."""
+    barrier = threading.Barrier(count)
+
+    def task(index: int) -> object:
+        barrier.wait()
+        try:
+            return work(index)
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(task, range(count)))

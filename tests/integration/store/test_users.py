@@ -12,7 +12,7 @@ from iamd.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSu
 from iamd.model import AccessKey, AccessKeyStatus, LoginProfile, Tag, User, iam_arn
 from iamd.store import Database, Quotas
 
-from .conftest import ACCOUNT, NOW, user
+from .conftest import ACCOUNT, NOW, exactly, user
 
 
 def test_create_get_update_delete(database: Database, account: str) -> None:
@@ -30,7 +30,7 @@ def test_create_get_update_delete(database: Database, account: str) -> None:
         tx.users.delete(account, "bob")
     with database.read() as tx:
         assert tx.users.find(account, "bob") is None
-        with pytest.raises(NoSuchEntity, match="The user with name bob cannot be found."):
+        with exactly(NoSuchEntity, "The user with name bob cannot be found."):
             tx.users.get(account, "bob")
 
 
@@ -48,9 +48,8 @@ def test_names_are_unique_case_insensitively(database: Database, account: str) -
     # aren't distinguished by case" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
     with database.transaction() as tx:
         tx.users.create(user("Alice"))
-    with pytest.raises(EntityAlreadyExists, match="^User with name ALICE already exists.$"):
-        with database.transaction() as tx:
-            tx.users.create(user("ALICE", "/other/"))
+    with exactly(EntityAlreadyExists, "User with name ALICE already exists."), database.transaction() as tx:
+        tx.users.create(user("ALICE", "/other/"))
     with database.read() as tx:
         assert tx.users.get(ACCOUNT, "aLiCe").name == "Alice"
         assert len(tx.users.list(ACCOUNT).items) == 1
@@ -91,14 +90,12 @@ def test_delete_conflicts_name_what_is_in_the_way(
                 "AKIAEXAMPLE000000001", account, alice.id, "alice", AccessKeyStatus.ACTIVE, NOW, b"sealed"
             )
         )
-    with pytest.raises(DeleteConflict, match="must delete login profile first"):
-        with database.transaction() as tx:
-            tx.users.delete(account, "alice")
+    with pytest.raises(DeleteConflict, match="must delete login profile first"), database.transaction() as tx:
+        tx.users.delete(account, "alice")
     with database.transaction() as tx:
         tx.login_profiles.delete(alice)
-    with pytest.raises(DeleteConflict, match="must delete access keys first"):
-        with database.transaction() as tx:
-            tx.users.delete(account, "alice")
+    with pytest.raises(DeleteConflict, match="must delete access keys first"), database.transaction() as tx:
+        tx.users.delete(account, "alice")
     with database.transaction() as tx:
         tx.access_keys.delete("AKIAEXAMPLE000000001", alice.id)
         tx.users.delete(account, "alice")
@@ -136,9 +133,8 @@ def test_users_per_account_quota_counts_deletes(database: Database, account: str
     with small.transaction() as tx:
         tx.users.create(user("a"))
         tx.users.create(user("b"))
-    with pytest.raises(LimitExceeded, match="^Cannot exceed quota for UsersPerAccount: 2$"):
-        with small.transaction() as tx:
-            tx.users.create(user("c"))
+    with exactly(LimitExceeded, "Cannot exceed quota for UsersPerAccount: 2"), small.transaction() as tx:
+        tx.users.create(user("c"))
     with small.transaction() as tx:
         tx.users.delete(account, "a")
         tx.users.create(user("c"))

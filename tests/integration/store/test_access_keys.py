@@ -1,0 +1,133 @@
+"""Access keys: the 2-key limit (also under 100 concurrent creates), status, last use, root keys, resolver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from iamd.auth.authenticate import KeyStatus
+from iamd.auth.secrets import Secret, SecretBox
+from iamd.errors import LimitExceeded, NoSuchEntity
+from iamd.model import AccessKey, AccessKeyLastUsed, AccessKeyStatus, User
+from iamd.store import Database
+from iamd.store.resolver import ACCESS_KEY_SECRET_PURPOSE, StoreAccessKeyResolver
+
+from .conftest import ACCOUNT, NOW, exactly, peers, run_concurrently, unique_id
+
+# AWS: "Cannot exceed quota for AccessKeysPerUser: 2" (LimitExceeded), 2 keys per user
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+TWO_KEYS = "Cannot exceed quota for AccessKeysPerUser: 2"
+
+
+def key_for(owner: User | None, secret: bytes = b"sealed") -> AccessKey:
+    return AccessKey(
+        unique_id("AKIA"),
+        ACCOUNT,
+        owner.id if owner else None,
+        owner.name if owner else None,
+        AccessKeyStatus.ACTIVE,
+        NOW,
+        secret,
+    )
+
+
+def test_two_keys_per_user_then_limit_exceeded(database: Database, create_user: Callable[..., User]) -> None:
+    alice = create_user("alice")
+    with database.transaction() as tx:
+        first = tx.access_keys.create(key_for(alice))
+        second = tx.access_keys.create(key_for(alice))
+    with exactly(LimitExceeded, TWO_KEYS), database.transaction() as tx:
+        tx.access_keys.create(key_for(alice))
+    with database.read() as tx:
+        listed = tx.access_keys.list(ACCOUNT, alice.id).items
+    assert {key.id for key in listed} == {first.id, second.id}
+    assert all(key.user_name == "alice" and key.secret_ciphertext == b"sealed" for key in listed)
+    # Deleting one frees its slot.
+    with database.transaction() as tx:
+        tx.access_keys.delete(first.id, alice.id)
+        tx.access_keys.create(key_for(alice))
+
+
+def test_root_keys_count_against_the_account(database: Database, account: str) -> None:
+    with database.transaction() as tx:
+        root_key = tx.access_keys.create(key_for(None))
+        tx.access_keys.create(key_for(None))
+    with exactly(LimitExceeded, TWO_KEYS), database.transaction() as tx:
+        tx.access_keys.create(key_for(None))
+    with database.read() as tx:
+        found = tx.access_keys.get(root_key.id)
+    assert (found.user_id, found.user_name, found.account_id) == (None, None, account)
+
+
+@pytest.mark.slow
+def test_100_concurrent_creates_yield_exactly_two_keys(
+    database: Database, create_user: Callable[..., User]
+) -> None:
+    alice = create_user("alice")
+    with peers(database, 4) as handles:
+
+        def create(index: int) -> AccessKey:
+            with handles[index % len(handles)].transaction() as tx:
+                return tx.access_keys.create(key_for(alice))
+
+        results = run_concurrently(100, create)
+    created = [result for result in results if isinstance(result, AccessKey)]
+    refused = [result for result in results if isinstance(result, LimitExceeded)]
+    assert len(created) == 2, [r for r in results if not isinstance(r, (AccessKey, LimitExceeded))][:3]
+    assert len(refused) == 98
+    assert all(error.message == TWO_KEYS for error in refused)
+    with database.read() as tx:
+        assert {key.id for key in tx.access_keys.list(ACCOUNT, alice.id).items} == {key.id for key in created}
+
+
+def test_status_and_last_used(database: Database, create_user: Callable[..., User]) -> None:
+    alice = create_user("alice")
+    at = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
+    with database.transaction() as tx:
+        key = tx.access_keys.create(key_for(alice))
+        tx.access_keys.update_status(key.id, alice.id, AccessKeyStatus.INACTIVE)
+        tx.access_keys.record_use(key.id, at, "iam", "us-east-1")
+    with database.read() as tx:
+        found = tx.access_keys.get(key.id)
+    assert found.status is AccessKeyStatus.INACTIVE
+    assert found.last_used == AccessKeyLastUsed(at, "iam", "us-east-1")
+
+
+def test_a_key_is_only_changed_through_its_owner(
+    database: Database, create_user: Callable[..., User]
+) -> None:
+    alice, bob = create_user("alice"), create_user("bob")
+    with database.transaction() as tx:
+        key = tx.access_keys.create(key_for(alice))
+    # AWS: "The Access Key with id ... cannot be found." when the key is not the named user's
+    with (
+        exactly(NoSuchEntity, f"The Access Key with id {key.id} cannot be found."),
+        database.transaction() as tx,
+    ):
+        tx.access_keys.delete(key.id, bob.id)
+
+
+def test_resolver_opens_the_secret(database: Database, create_user: Callable[..., User]) -> None:
+    alice = create_user("alice")
+    box = SecretBox({1: os.urandom(32)}, 1)
+    key = key_for(alice)
+    sealed = box.seal_secret(
+        Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), purpose=ACCESS_KEY_SECRET_PURPOSE, owner=key.id
+    )
+    with database.transaction() as tx:
+        tx.access_keys.create(
+            AccessKey(key.id, ACCOUNT, alice.id, "alice", AccessKeyStatus.ACTIVE, NOW, sealed)
+        )
+    resolver = StoreAccessKeyResolver(database, box)
+    resolved = resolver.resolve(key.id)
+    assert resolved is not None
+    assert resolved.secret_access_key.reveal() == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    assert (resolved.status, resolved.principal_id, resolved.account_id) == (
+        KeyStatus.ACTIVE,
+        alice.id,
+        ACCOUNT,
+    )
+    assert resolver.resolve("AKIANOSUCHKEY0000000") is None
