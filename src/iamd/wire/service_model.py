@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -211,17 +212,31 @@ class _Forward:
 
 
 class CodecTable(Generic[C]):
-    """Codecs of one kind (decoders, encoders, validators) for one model, built once per shape."""
+    """Codecs of one kind (decoders, encoders, validators) for one model, built once per shape.
+
+    Building takes a lock, so threads never see a half-built codec; a recursive shape refers to
+    itself through a forwarder that resolves once its codec is finished. Lookups take no lock.
+    """
 
     def __init__(self, model: ServiceModel, build: Callable[[Shape, CodecTable[C]], C]) -> None:
         self.model = model
         self._build = build
         self._built: dict[str, C] = {}
+        self._pending: dict[str, C] = {}
+        self._lock = threading.RLock()
 
     def __call__(self, shape_name: str) -> C:
         codec = self._built.get(shape_name)
-        if codec is None:
-            self._built[shape_name] = cast(C, _Forward(self._built, shape_name))
-            codec = self._build(self.model.shape(shape_name), self)
+        if codec is not None:
+            return codec
+        with self._lock:
+            codec = self._built.get(shape_name) or self._pending.get(shape_name)
+            if codec is not None:
+                return codec
+            self._pending[shape_name] = cast(C, _Forward(self._built, shape_name))
+            try:
+                codec = self._build(self.model.shape(shape_name), self)
+            finally:
+                del self._pending[shape_name]
             self._built[shape_name] = codec
-        return codec
+            return codec

@@ -156,6 +156,8 @@ def _string_validator(shape: Shape, custom_pattern_message: str | None) -> Valid
 
     def check(value: Any, path: str, failures: list[str], custom: list[str]) -> None:
         size = len(value)
+        if not value.isascii():
+            size = len(value.encode("utf-16-le")) // 2  # Java counts UTF-16 code units
         if minimum is not None and size < minimum:
             failures.append(failure(path, f"Member must have length greater than or equal to {minimum}"))
         if maximum is not None and size > maximum:

@@ -5,8 +5,13 @@ Source: the models themselves (src/iamd/wire/models/*.json, AWS's service-2.json
 
 from __future__ import annotations
 
+import threading
+from importlib import resources
+
+import orjson
 import pytest
 
+from iamd.wire.query import decode_query, encode_query_response
 from iamd.wire.service_model import ServiceModel, load_service_model
 
 
@@ -89,3 +94,32 @@ def test_literal_routes_win_over_labels(rest_model: ServiceModel) -> None:
     resolved = rest_model.resolve_route("PUT", "/things/stats")
     assert resolved is not None
     assert resolved[0].name == "PutStats"
+
+
+def test_codec_tables_are_safe_to_build_from_many_threads() -> None:
+    # A fresh model, so eight threads race to build the same (nested) codecs at the same moment.
+    raw = orjson.loads(resources.files("iamd.wire").joinpath("models", "iam.json").read_bytes())
+    fresh = ServiceModel("iam", raw)
+    params = {
+        "Action": "GetAccountAuthorizationDetails",
+        "Version": "2010-05-08",
+        "Filter.member.1": "User",
+        "MaxItems": "5",
+    }
+    results: list[object] = []
+    barrier = threading.Barrier(8)
+
+    def work() -> None:
+        barrier.wait()
+        results.append(decode_query(fresh, params))
+        results.append(
+            encode_query_response(fresh, "GetAccountAuthorizationDetails", {"IsTruncated": False}, "r")
+        )
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(("GetAccountAuthorizationDetails", {"Filter": ["User"], "MaxItems": 5})) == 8
+    assert len(set(results[1::2])) == 1

@@ -92,6 +92,11 @@ CONSTRAINTS = [
         failure("data", "Member must have length less than or equal to 4"),
     ),
     (
+        "length counts UTF-16 code units, as Java does",
+        {"Name": "a", "Secret": "abc\U0001f600"},
+        failure("secret", "Member must have length less than or equal to 4"),
+    ),
+    (
         "sensitive values are never quoted either",
         {"Name": "a", "Secret": "hunter22"},
         failure("secret", "Member must have length less than or equal to 4"),
