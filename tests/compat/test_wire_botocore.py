@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from iamd import errors
 from iamd.wire.errors import render_query_error, render_rest_json_error
-from iamd.wire.query import decode_query, encode_query_response
+from iamd.wire.query import decode_query, encode_query_response, parse_query_params
 from iamd.wire.rest_json import decode_rest_json, encode_rest_json_response
 from iamd.wire.service_model import load_service_model
 
@@ -70,10 +70,7 @@ class FakeServer:
 
     def _query(self, request: AWSPreparedRequest) -> tuple[int, dict[str, str], bytes]:
         text = request.body.decode() if isinstance(request.body, bytes) else request.body
-        params: dict[str, str] = {}
-        for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
-            params.setdefault(key, value)  # the first value wins, as in AWS
-        operation, decoded = decode_query(self.model, params)
+        operation, decoded = decode_query(self.model, parse_query_params(text))
         self.calls.append((operation, decoded))
         result = self.handler(operation, decoded)
         body = encode_query_response(self.model, operation, result, "req-1")

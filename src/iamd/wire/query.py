@@ -25,7 +25,7 @@ from typing import Any, TypeAlias
 
 from iamd.errors import InvalidAction, MissingAction
 from iamd.wire import scalars
-from iamd.wire.service_model import CodecTable, ServiceModel, Shape
+from iamd.wire.service_model import CodecTable, ServiceModel, Shape, load_service_model
 from iamd.wire.validation import validate_input
 
 # A parsed parameter tree: "Tags.member.1.Key=k" becomes {"Tags": {"member": {"1": {"Key": "k"}}}}.
@@ -62,6 +62,41 @@ def decode_query(model: ServiceModel, params: Mapping[str, str]) -> tuple[str, d
     result: dict[str, Any] = decoded if isinstance(decoded, dict) else {}
     validate_input(model, operation.input_shape, result)
     return operation.name, result
+
+
+def parse_query_params(text: str) -> dict[str, str]:
+    """A form body or query string as the flat parameters :func:`decode_query` takes.
+
+    ``+`` is a space and blank values are kept (``Tags=`` is an empty list). Where a name repeats,
+    the first value wins: AWS STS answers ``Action=GetCallerIdentity&Action=NoSuchAction`` as
+    GetCallerIdentity, and ``Action=NoSuchAction&Action=GetCallerIdentity`` with InvalidAction.
+    """
+    params: dict[str, str] = {}
+    for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+        params.setdefault(key, value)
+    return params
+
+
+QUERY_SERVICES = ("iam", "sts")
+
+
+def query_service_for(params: Mapping[str, str]) -> str:
+    """Which Query service (``iam`` or ``sts``) a request on iamd's single endpoint is for.
+
+    AWS tells them apart by host; iamd serves both on one port, so it goes by ``Version`` (each
+    service has exactly one), then by whose operation ``Action`` names, then IAM (whose error
+    message the caller then gets).
+    """
+    version = params.get("Version")
+    action = params.get("Action")
+    models = [load_service_model(name) for name in QUERY_SERVICES]
+    for model in models:
+        if version == model.api_version:
+            return model.name
+    for model in models:
+        if action in model.operations:
+            return model.name
+    return "iam"
 
 
 def encode_query_response(

@@ -40,13 +40,18 @@ def parse_float(text: str, parameter: str) -> float:
         raise _malformed(parameter, text, "a number") from None
 
 
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
 def parse_boolean(text: str, parameter: str) -> bool:
-    lowered = text.lower()
-    if lowered == "true":
-        return True
-    if lowered == "false":
-        return False
-    raise _malformed(parameter, text, "true or false")
+    """xsd:boolean, case-sensitive, as AWS's Query services read it: anything else is MalformedInput
+    ("boolean must follow xsd1.1 definition", as SES answers ``Enabled=yes``)."""
+    value = _BOOLEANS.get(text)
+    if value is None:
+        raise MalformedInput(
+            f"Invalid value '{text}' for parameter {parameter}: boolean must follow xsd1.1 definition"
+        )
+    return value
 
 
 def parse_timestamp(text: str, parameter: str) -> datetime.datetime:

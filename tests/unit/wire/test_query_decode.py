@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from iamd import errors
-from iamd.wire.query import decode_query
+from iamd.wire.query import decode_query, parse_query_params, query_service_for
 from iamd.wire.service_model import ServiceModel, load_service_model
 
 BASE = {"Action": "Put", "Version": "2020-01-01", "Name": "abc"}
@@ -35,7 +35,9 @@ CASES: list[tuple[str, dict[str, str], dict[str, Any]]] = [
     ("long beyond 32 bits", {"Big": "9007199254740993"}, {"Big": 9007199254740993}),
     ("double", {"Ratio": "0.25"}, {"Ratio": 0.25}),
     ("boolean true", {"Flag": "true"}, {"Flag": True}),
-    ("boolean any case", {"Flag": "FALSE"}, {"Flag": False}),
+    ("boolean false", {"Flag": "false"}, {"Flag": False}),
+    ("xsd boolean 1", {"Flag": "1"}, {"Flag": True}),
+    ("xsd boolean 0", {"Flag": "0"}, {"Flag": False}),
     (
         "timestamp ISO 8601 Z",
         {"When": "2024-05-06T07:08:09Z"},
@@ -95,6 +97,7 @@ MALFORMED = [
     ("integer with spaces", {"Count": " 5"}),
     ("integer beyond 32 bits", {"Count": "2147483648"}),
     ("boolean that is neither", {"Flag": "yes"}),
+    ("xsd booleans are case-sensitive", {"Flag": "TRUE"}),
     ("timestamp that is not one", {"When": "yesterday"}),
     ("blob that is not base64", {"Data": "***"}),
     ("double that is not a number", {"Ratio": "half"}),
@@ -175,3 +178,33 @@ def test_sts_policy_arns_use_lower_case_member() -> None:
     }
     _, decoded = decode_query(load_service_model("sts"), params)
     assert decoded["PolicyArns"] == [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("Action=ListUsers&Version=2010-05-08", {"Action": "ListUsers", "Version": "2010-05-08"}),
+        ("Tags=&Path=%2Fa%2F", {"Tags": "", "Path": "/a/"}),
+        ("Description=a+b%2Bc", {"Description": "a b+c"}),
+        # STS probes: with a repeated name the first value is the one AWS acts on.
+        ("Action=GetCallerIdentity&Action=NoSuchAction", {"Action": "GetCallerIdentity"}),
+        ("", {}),
+    ],
+)
+def test_parse_query_params(text: str, params: dict[str, str]) -> None:
+    assert parse_query_params(text) == params
+
+
+@pytest.mark.parametrize(
+    ("params", "service"),
+    [
+        ({"Action": "GetCallerIdentity", "Version": "2011-06-15"}, "sts"),
+        ({"Action": "ListUsers", "Version": "2010-05-08"}, "iam"),
+        ({"Action": "GetCallerIdentity"}, "sts"),
+        ({"Action": "ListUsers", "Version": "1999-01-01"}, "iam"),
+        ({"Action": "Nope"}, "iam"),
+        ({}, "iam"),
+    ],
+)
+def test_query_service_for(params: dict[str, str], service: str) -> None:
+    assert query_service_for(params) == service
