@@ -206,7 +206,14 @@ def _json_scalar_decoder(kind: str) -> JsonDecoder:
     if kind == "boolean":
         return expect(bool, "a boolean")
     if kind in ("integer", "long"):
-        return expect(int, "an integer")
+        low, high = scalars.integer_range(kind)
+
+        def decode_integer(value: Any, name: str) -> Any:
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise _type_error(name, f"an {kind} in [{low}, {high}]")
+            return value
+
+        return decode_integer
     if kind in ("float", "double"):
         return expect((int, float), "a number")
 

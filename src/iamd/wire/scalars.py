@@ -23,11 +23,17 @@ def _malformed(parameter: str, text: str, type_name: str) -> MalformedInput:
     return MalformedInput(f"Invalid value '{text}' for parameter {parameter}: expected {type_name}.")
 
 
+def integer_range(shape_type: str) -> tuple[int, int]:
+    """The values a model ``integer`` (Java int) or ``long`` (Java long) can hold."""
+    return _INT32 if shape_type == "integer" else _INT64
+
+
 def parse_integer(text: str, parameter: str, shape_type: str) -> int:
-    if _INTEGER.fullmatch(text) is None:
-        raise _malformed(parameter, text, "an integer")
+    # The length check keeps int() away from huge digit strings (and Python's digit limit).
+    if len(text) > 21 or _INTEGER.fullmatch(text) is None:
+        raise _malformed(parameter, text[:32], "an integer")
     value = int(text)
-    low, high = _INT32 if shape_type == "integer" else _INT64
+    low, high = integer_range(shape_type)
     if not low <= value <= high:
         raise _malformed(parameter, text, f"a {shape_type} in [{low}, {high}]")
     return value

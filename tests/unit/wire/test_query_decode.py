@@ -96,6 +96,8 @@ MALFORMED = [
     ("integer with underscores (Python would accept)", {"Count": "1_0"}),
     ("integer with spaces", {"Count": " 5"}),
     ("integer beyond 32 bits", {"Count": "2147483648"}),
+    ("long beyond 64 bits", {"Big": "9223372036854775808"}),
+    ("thousands of digits (Python's int() would refuse them with ValueError)", {"Big": "9" * 5000}),
     ("boolean that is neither", {"Flag": "yes"}),
     ("xsd booleans are case-sensitive", {"Flag": "TRUE"}),
     ("timestamp that is not one", {"When": "yesterday"}),

@@ -79,6 +79,8 @@ def test_required_body_members_are_checked() -> None:
         ("string expected", {"Name": 5}),
         ("integer expected", {"Name": "a", "Count": "5"}),
         ("boolean is not an integer", {"Name": "a", "Count": True}),
+        ("integer beyond 32 bits", {"Name": "a", "Count": 2**31}),
+        ("fraction is not an integer", {"Name": "a", "Count": 1.5}),
         ("boolean expected", {"Name": "a", "Flag": "true"}),
         ("list expected", {"Name": "a", "Names": "a"}),
         ("object expected", {"Name": "a", "Tree": []}),
