@@ -8,41 +8,41 @@ takes, and every delete gives back, in the same transaction as the insert or del
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from iamd.store.schema import quota_usage
 
-
-def _ensure_row(connection: Connection, scope_id: str, kind: str) -> None:
-    values = {"scope_id": scope_id, "kind": kind, "used": 0}
-    if connection.dialect.name == "postgresql":
-        connection.execute(postgresql.insert(quota_usage).values(values).on_conflict_do_nothing())
-    else:
-        connection.execute(sqlite.insert(quota_usage).values(values).on_conflict_do_nothing())
+# Prebuilt statements: these run in every create and delete.
+_ENSURE = {
+    "postgresql": postgresql.insert(quota_usage).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(quota_usage).on_conflict_do_nothing(),
+}
+_TAKE = (
+    update(quota_usage)
+    .where(
+        quota_usage.c.scope_id == bindparam("scope"),
+        quota_usage.c.kind == bindparam("quota"),
+        quota_usage.c.used + bindparam("count") <= bindparam("limit"),
+    )
+    .values(used=quota_usage.c.used + bindparam("count"))
+)
+_GIVE_BACK = (
+    update(quota_usage)
+    .where(quota_usage.c.scope_id == bindparam("scope"), quota_usage.c.kind == bindparam("quota"))
+    .values(used=quota_usage.c.used - bindparam("count"))
+)
 
 
 def take(connection: Connection, scope_id: str, kind: str, limit: int, count: int = 1) -> bool:
     """Count ``count`` more against the quota; False (and nothing counted) when it would exceed ``limit``."""
-    _ensure_row(connection, scope_id, kind)
-    result = connection.execute(
-        update(quota_usage)
-        .where(
-            quota_usage.c.scope_id == scope_id,
-            quota_usage.c.kind == kind,
-            quota_usage.c.used + count <= limit,
-        )
-        .values(used=quota_usage.c.used + count)
-    )
+    connection.execute(_ENSURE[connection.dialect.name], {"scope_id": scope_id, "kind": kind, "used": 0})
+    result = connection.execute(_TAKE, {"scope": scope_id, "quota": kind, "count": count, "limit": limit})
     return result.rowcount == 1
 
 
 def give_back(connection: Connection, scope_id: str, kind: str, count: int = 1) -> None:
-    connection.execute(
-        update(quota_usage)
-        .where(quota_usage.c.scope_id == scope_id, quota_usage.c.kind == kind)
-        .values(used=quota_usage.c.used - count)
-    )
+    connection.execute(_GIVE_BACK, {"scope": scope_id, "quota": kind, "count": count})
 
 
 def used(connection: Connection, scope_id: str, kind: str) -> int:

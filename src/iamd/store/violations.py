@@ -7,7 +7,9 @@ transaction on an error otherwise), look at the kind of violation and raise the 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import Connection, Executable
 from sqlalchemy.exc import IntegrityError
@@ -49,14 +51,16 @@ def classify(error: IntegrityError) -> Violation:
     return Violation.OTHER
 
 
-def attempt(connection: Connection, statement: Executable) -> int | IntegrityError:
+def attempt(
+    connection: Connection, statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> int | IntegrityError:
     """Run ``statement`` in a savepoint: its row count, or the IntegrityError the database raised.
 
     The savepoint is rolled back on failure, so the surrounding transaction stays usable.
     """
     try:
         with connection.begin_nested():
-            result = connection.execute(statement)
+            result = connection.execute(statement, parameters)
     except IntegrityError as error:
         return error
     return result.rowcount

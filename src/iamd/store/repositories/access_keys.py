@@ -10,40 +10,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from iamd.errors import NoSuchEntity
 from iamd.model import AccessKey, AccessKeyLastUsed, AccessKeyStatus
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, Page, fetch_page
 from iamd.store.quotas import quota_exceeded
-from iamd.store.repositories.base import Repository
+from iamd.store.repositories.base import Repository, column_positions
 from iamd.store.schema import ACCESS_KEY_SLOTS, access_keys, users
 from iamd.store.violations import Violation, attempt, classify
 
 _SELECT = select(access_keys, users.c.name.label("user_name")).outerjoin(
     users, users.c.id == access_keys.c.user_id
 )
+_BY_ID = _SELECT.where(access_keys.c.id == bindparam("id"))  # prebuilt: every signed request looks its key up
 
 
 def not_found(access_key_id: str) -> NoSuchEntity:
     return NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.")
 
 
+_KEY = column_positions(access_keys)
+
+
 def to_access_key(row: Row[Any]) -> AccessKey:
+    v = tuple(row)
     last_used = None
-    if row.last_used_date is not None:
+    if v[_KEY["last_used_date"]] is not None:
         last_used = AccessKeyLastUsed(
-            date=row.last_used_date, service=row.last_used_service or "", region=row.last_used_region or ""
+            date=v[_KEY["last_used_date"]],
+            service=v[_KEY["last_used_service"]] or "",
+            region=v[_KEY["last_used_region"]] or "",
         )
     return AccessKey(
-        id=row.id,
-        account_id=row.account_id,
-        user_id=row.user_id,
-        user_name=row.user_name,
-        status=AccessKeyStatus(row.status),
-        created=row.created,
-        secret_ciphertext=bytes(row.secret_ciphertext),
+        id=v[_KEY["id"]],
+        account_id=v[_KEY["account_id"]],
+        user_id=v[_KEY["user_id"]],
+        user_name=v[len(_KEY)],  # the joined user name follows the key's columns
+        status=AccessKeyStatus(v[_KEY["status"]]),
+        created=v[_KEY["created"]],
+        secret_ciphertext=bytes(v[_KEY["secret_ciphertext"]]),
         last_used=last_used,
     )
 
@@ -58,16 +65,17 @@ class AccessKeys(Repository):
         for slot in range(1, ACCESS_KEY_SLOTS + 1):
             outcome = attempt(
                 self.connection,
-                access_keys.insert().values(
-                    id=key.id,
-                    account_id=key.account_id,
-                    owner_id=owner_id,
-                    user_id=key.user_id,
-                    slot=slot,
-                    status=key.status.value,
-                    created=key.created,
-                    secret_ciphertext=key.secret_ciphertext,
-                ),
+                access_keys.insert(),
+                {
+                    "id": key.id,
+                    "account_id": key.account_id,
+                    "owner_id": owner_id,
+                    "user_id": key.user_id,
+                    "slot": slot,
+                    "status": key.status.value,
+                    "created": key.created,
+                    "secret_ciphertext": key.secret_ciphertext,
+                },
             )
             if not isinstance(outcome, IntegrityError):
                 return self.get(key.id)
@@ -79,7 +87,7 @@ class AccessKeys(Repository):
         raise quota_exceeded(self.quotas, "access_keys_per_user")
 
     def find(self, access_key_id: str) -> AccessKey | None:
-        row = self.connection.execute(_SELECT.where(access_keys.c.id == access_key_id)).first()
+        row = self.connection.execute(_BY_ID, {"id": access_key_id}).first()
         return None if row is None else to_access_key(row)
 
     def get(self, access_key_id: str) -> AccessKey:

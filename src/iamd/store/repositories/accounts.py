@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 
 from iamd.errors import NoSuchEntity
 from iamd.model import Account
 from iamd.store import quota_usage
 from iamd.store.repositories.base import Repository
 from iamd.store.schema import accounts, groups, managed_policies, roles, users
+
+_BY_ID = select(accounts).where(accounts.c.id == bindparam("id"))
 
 
 def _account(row: Row[Any]) -> Account:
@@ -27,7 +29,7 @@ class Accounts(Repository):
         return account
 
     def find(self, account_id: str) -> Account | None:
-        row = self.connection.execute(select(accounts).where(accounts.c.id == account_id)).first()
+        row = self.connection.execute(_BY_ID, {"id": account_id}).first()
         return None if row is None else _account(row)
 
     def get(self, account_id: str) -> Account:

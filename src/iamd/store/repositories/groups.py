@@ -11,7 +11,7 @@ from iamd.errors import NoSuchEntity
 from iamd.model import Group, User
 from iamd.store import quota_usage
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, Page, fetch_page, path_prefix_filter
-from iamd.store.repositories.base import Dependent, Repository, rename_arn
+from iamd.store.repositories.base import Dependent, Repository, column_positions, rename_arn
 from iamd.store.repositories.users import to_user
 from iamd.store.schema import group_attached_policies, group_inline_policies, group_members, groups, users
 from iamd.store.violations import Violation, attempt, classify
@@ -28,24 +28,34 @@ def not_found(name: str) -> NoSuchEntity:
     return NoSuchEntity(f"The group with name {name} cannot be found.")
 
 
+_GROUP = column_positions(groups)
+
+
 def to_group(row: Row[Any]) -> Group:
+    v = tuple(row)
     return Group(
-        account_id=row.account_id, id=row.id, name=row.name, path=row.path, arn=row.arn, created=row.created
+        account_id=v[_GROUP["account_id"]],
+        id=v[_GROUP["id"]],
+        name=v[_GROUP["name"]],
+        path=v[_GROUP["path"]],
+        arn=v[_GROUP["arn"]],
+        created=v[_GROUP["created"]],
     )
 
 
 class Groups(Repository):
     def create(self, group: Group) -> Group:
         self._insert(
-            groups.insert().values(
-                id=group.id,
-                account_id=group.account_id,
-                name=group.name,
-                name_lower=group.name.lower(),
-                path=group.path,
-                arn=group.arn,
-                created=group.created,
-            ),
+            groups.insert(),
+            {
+                "id": group.id,
+                "account_id": group.account_id,
+                "name": group.name,
+                "name_lower": group.name.lower(),
+                "path": group.path,
+                "arn": group.arn,
+                "created": group.created,
+            },
             exists_message=f"Group with name {group.name} already exists.",
             missing_message=f"The account {group.account_id} cannot be found.",
         )

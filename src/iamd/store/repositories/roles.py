@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 
 from iamd.errors import NoSuchEntity
 from iamd.model import Role, RoleLastUsed, Tag
 from iamd.store import quota_usage
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, Page, fetch_page, path_prefix_filter
-from iamd.store.repositories.base import Dependent, Repository
+from iamd.store.repositories.base import Dependent, Repository, column_positions
 from iamd.store.repositories.policies import boundary_policy_id
 from iamd.store.repositories.tags import add_tags, list_tags, remove_tags
 from iamd.store.schema import (
@@ -34,25 +34,36 @@ ROLE_DEPENDENTS: tuple[Dependent, ...] = (
 )
 
 
+# Prebuilt: GetUser/GetRole and authorization are hot paths.
+_BY_NAME = select(roles).where(
+    roles.c.account_id == bindparam("account_id"), roles.c.name_lower == bindparam("name_lower")
+)
+_BY_ID = select(roles).where(roles.c.id == bindparam("id"))
+
+
 def not_found(name: str) -> NoSuchEntity:
     return NoSuchEntity(f"The role with name {name} cannot be found.")
 
 
+_ROLE = column_positions(roles)
+
+
 def to_role(row: Row[Any], tags: tuple[Tag, ...] = ()) -> Role:
+    v = tuple(row)
     last_used = None
-    if row.last_used_date is not None:
-        last_used = RoleLastUsed(date=row.last_used_date, region=row.last_used_region or "")
+    if v[_ROLE["last_used_date"]] is not None:
+        last_used = RoleLastUsed(date=v[_ROLE["last_used_date"]], region=v[_ROLE["last_used_region"]] or "")
     return Role(
-        account_id=row.account_id,
-        id=row.id,
-        name=row.name,
-        path=row.path,
-        arn=row.arn,
-        created=row.created,
-        assume_role_policy_document=row.assume_role_policy_document,
-        description=row.description,
-        max_session_duration=row.max_session_duration,
-        permissions_boundary_arn=row.permissions_boundary_arn,
+        account_id=v[_ROLE["account_id"]],
+        id=v[_ROLE["id"]],
+        name=v[_ROLE["name"]],
+        path=v[_ROLE["path"]],
+        arn=v[_ROLE["arn"]],
+        created=v[_ROLE["created"]],
+        assume_role_policy_document=v[_ROLE["assume_role_policy_document"]],
+        description=v[_ROLE["description"]],
+        max_session_duration=v[_ROLE["max_session_duration"]],
+        permissions_boundary_arn=v[_ROLE["permissions_boundary_arn"]],
         last_used=last_used,
         tags=tags,
     )
@@ -61,22 +72,23 @@ def to_role(row: Row[Any], tags: tuple[Tag, ...] = ()) -> Role:
 class Roles(Repository):
     def create(self, role: Role) -> Role:
         self._insert(
-            roles.insert().values(
-                id=role.id,
-                account_id=role.account_id,
-                name=role.name,
-                name_lower=role.name.lower(),
-                path=role.path,
-                arn=role.arn,
-                created=role.created,
-                assume_role_policy_document=role.assume_role_policy_document,
-                description=role.description,
-                max_session_duration=role.max_session_duration,
-                permissions_boundary_arn=role.permissions_boundary_arn,
-                permissions_boundary_policy_id=boundary_policy_id(
+            roles.insert(),
+            {
+                "id": role.id,
+                "account_id": role.account_id,
+                "name": role.name,
+                "name_lower": role.name.lower(),
+                "path": role.path,
+                "arn": role.arn,
+                "created": role.created,
+                "assume_role_policy_document": role.assume_role_policy_document,
+                "description": role.description,
+                "max_session_duration": role.max_session_duration,
+                "permissions_boundary_arn": role.permissions_boundary_arn,
+                "permissions_boundary_policy_id": boundary_policy_id(
                     self.connection, role.permissions_boundary_arn
                 ),
-            ),
+            },
             exists_message=f"Role with name {role.name} already exists.",
             missing_message=f"The account {role.account_id} cannot be found.",
         )
@@ -86,7 +98,7 @@ class Roles(Repository):
 
     def find(self, account_id: str, name: str) -> Role | None:
         row = self.connection.execute(
-            select(roles).where(roles.c.account_id == account_id, roles.c.name_lower == name.lower())
+            _BY_NAME, {"account_id": account_id, "name_lower": name.lower()}
         ).first()
         return None if row is None else to_role(row, list_tags(self.connection, role_tags, row.id))
 
@@ -97,7 +109,7 @@ class Roles(Repository):
         return role
 
     def find_by_id(self, role_id: str) -> Role | None:
-        row = self.connection.execute(select(roles).where(roles.c.id == role_id)).first()
+        row = self.connection.execute(_BY_ID, {"id": role_id}).first()
         return None if row is None else to_role(row, list_tags(self.connection, role_tags, row.id))
 
     def list(

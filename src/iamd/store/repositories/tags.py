@@ -7,8 +7,9 @@ replaces that tag. The TagsPerResource quota counts keys; only keys new to the r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from iamd.model import Tag
@@ -19,10 +20,20 @@ from iamd.store.violations import Violation, attempt, classify
 TAGS_QUOTA = "tags_per_resource"
 
 
+# Hot paths (GetUser, authorization) run prebuilt statements: building and hashing a fresh statement
+# per call costs more than the SQLite query itself.
+_LIST_STATEMENTS: dict[str, Select[Any]] = {}
+
+
 def list_tags(connection: Connection, table: Table, owner_id: str) -> tuple[Tag, ...]:
-    rows = connection.execute(
-        select(table.c.key, table.c.value).where(table.c.owner_id == owner_id).order_by(table.c.key_lower)
-    )
+    statement = _LIST_STATEMENTS.get(table.name)
+    if statement is None:
+        statement = _LIST_STATEMENTS[table.name] = (
+            select(table.c.key, table.c.value)
+            .where(table.c.owner_id == bindparam("owner_id"))
+            .order_by(table.c.key_lower)
+        )
+    rows = connection.execute(statement, {"owner_id": owner_id})
     return tuple(Tag(row.key, row.value) for row in rows)
 
 

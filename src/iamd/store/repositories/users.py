@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 
 from iamd.errors import NoSuchEntity
 from iamd.model import Tag, User
 from iamd.store import quota_usage
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, Page, fetch_page, path_prefix_filter
-from iamd.store.repositories.base import Dependent, Repository, rename_arn
+from iamd.store.repositories.base import Dependent, Repository, column_positions, rename_arn
 from iamd.store.repositories.policies import boundary_policy_id
 from iamd.store.repositories.tags import add_tags, list_tags, remove_tags
 from iamd.store.schema import (
@@ -38,20 +38,31 @@ USER_DEPENDENTS: tuple[Dependent, ...] = (
 )
 
 
+# Prebuilt: GetUser/GetRole and authorization are hot paths.
+_BY_NAME = select(users).where(
+    users.c.account_id == bindparam("account_id"), users.c.name_lower == bindparam("name_lower")
+)
+_BY_ID = select(users).where(users.c.id == bindparam("id"))
+
+
 def not_found(name: str) -> NoSuchEntity:
     return NoSuchEntity(f"The user with name {name} cannot be found.")
 
 
+_USER = column_positions(users)
+
+
 def to_user(row: Row[Any], tags: tuple[Tag, ...] = ()) -> User:
+    v = tuple(row)
     return User(
-        account_id=row.account_id,
-        id=row.id,
-        name=row.name,
-        path=row.path,
-        arn=row.arn,
-        created=row.created,
-        permissions_boundary_arn=row.permissions_boundary_arn,
-        password_last_used=row.password_last_used,
+        account_id=v[_USER["account_id"]],
+        id=v[_USER["id"]],
+        name=v[_USER["name"]],
+        path=v[_USER["path"]],
+        arn=v[_USER["arn"]],
+        created=v[_USER["created"]],
+        permissions_boundary_arn=v[_USER["permissions_boundary_arn"]],
+        password_last_used=v[_USER["password_last_used"]],
         tags=tags,
     )
 
@@ -60,20 +71,21 @@ class Users(Repository):
     def create(self, user: User) -> User:
         """Insert ``user`` (id, ARN and date chosen by the caller) with its tags."""
         self._insert(
-            users.insert().values(
-                id=user.id,
-                account_id=user.account_id,
-                name=user.name,
-                name_lower=user.name.lower(),
-                path=user.path,
-                arn=user.arn,
-                created=user.created,
-                permissions_boundary_arn=user.permissions_boundary_arn,
-                permissions_boundary_policy_id=boundary_policy_id(
+            users.insert(),
+            {
+                "id": user.id,
+                "account_id": user.account_id,
+                "name": user.name,
+                "name_lower": user.name.lower(),
+                "path": user.path,
+                "arn": user.arn,
+                "created": user.created,
+                "permissions_boundary_arn": user.permissions_boundary_arn,
+                "permissions_boundary_policy_id": boundary_policy_id(
                     self.connection, user.permissions_boundary_arn
                 ),
-                password_last_used=user.password_last_used,
-            ),
+                "password_last_used": user.password_last_used,
+            },
             exists_message=f"User with name {user.name} already exists.",
             missing_message=f"The account {user.account_id} cannot be found.",
         )
@@ -83,7 +95,7 @@ class Users(Repository):
 
     def find(self, account_id: str, name: str) -> User | None:
         row = self.connection.execute(
-            select(users).where(users.c.account_id == account_id, users.c.name_lower == name.lower())
+            _BY_NAME, {"account_id": account_id, "name_lower": name.lower()}
         ).first()
         return None if row is None else to_user(row, list_tags(self.connection, user_tags, row.id))
 
@@ -95,7 +107,7 @@ class Users(Repository):
         return user
 
     def find_by_id(self, user_id: str) -> User | None:
-        row = self.connection.execute(select(users).where(users.c.id == user_id)).first()
+        row = self.connection.execute(_BY_ID, {"id": user_id}).first()
         return None if row is None else to_user(row, list_tags(self.connection, user_tags, row.id))
 
     def list(
