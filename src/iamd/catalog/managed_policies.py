@@ -1,0 +1,47 @@
+"""AWS managed policies, shipped as ``data/aws-managed-policies.json`` (source and date in ``data/SOURCE.md``;
+refreshed by ``scripts/refresh_managed_policies.py``)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import orjson
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedPolicy:
+    name: str
+    path: str
+    default_version_id: str
+    create_date: str  # ISO 8601, as AWS reports it
+    update_date: str
+    document: str  # the policy document as JSON text
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::aws:policy{self.path}{self.name}"
+
+
+@functools.cache
+def managed_policies() -> dict[str, ManagedPolicy]:
+    """Every shipped AWS managed policy by name, read once."""
+    raw = orjson.loads(
+        resources.files("iamd.catalog").joinpath("data/aws-managed-policies.json").read_bytes()
+    )
+    return {
+        name: ManagedPolicy(
+            name=name,
+            path=entry.get("Path", "/"),
+            default_version_id=entry.get("DefaultVersionId", "v1"),
+            create_date=entry.get("CreateDate", ""),
+            update_date=entry.get("UpdateDate", ""),
+            document=orjson.dumps(entry["Document"], option=orjson.OPT_INDENT_2).decode(),
+        )
+        for name, entry in raw.items()
+    }
+
+
+def managed_policy(name: str) -> ManagedPolicy | None:
+    return managed_policies().get(name)

@@ -1,0 +1,355 @@
+"""Condition blocks: keys (exist? apply to the statement's actions?), operators against the key's data type,
+single- vs multivalued keys, and the values each operator family can read.
+
+Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html, and Access Analyzer's
+check reference for codes and messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+
+from iamd import catalog
+from iamd.catalog import ActionInfo, ConditionKeyInfo
+from iamd.catalog.model import compile_key_template, has_placeholder
+from iamd.policy.ast import ConditionClause, Location, PolicyDocument, Statement
+from iamd.policy.conditions import lookup_operator
+from iamd.policy.conditions.date import parse_instant
+from iamd.policy.conditions.ip import parse_network
+from iamd.policy.conditions.numeric import parse_number
+from iamd.policy.jsonpos import JsonObject
+from iamd.policy.validate.actions import ResolvedAction
+from iamd.policy.validate.context import Subject
+from iamd.policy.validate.findings import Findings
+
+# Operator families each key data type accepts. ARN keys also take String operators (AWS recommends ARN
+# operators); aws:EpochTime is documented as Date or Numeric.
+_FAMILIES_FOR_TYPE: dict[str, frozenset[str]] = {
+    "String": frozenset({"String"}),
+    "ARN": frozenset({"Arn", "String"}),
+    "Numeric": frozenset({"Numeric"}),
+    "Date": frozenset({"Date"}),
+    "Bool": frozenset({"Bool"}),
+    "IPAddress": frozenset({"IpAddress"}),
+    "Binary": frozenset({"Binary"}),
+}
+_OPERATOR_TYPE_NAMES = {
+    "String": "String",
+    "Arn": "ARN",
+    "Numeric": "Numeric",
+    "Date": "Date",
+    "Bool": "Bool",
+    "IpAddress": "IPAddress",
+    "Binary": "Binary",
+}
+_EPOCH_TIME = "aws:epochtime"
+_TAG_KEYS = ("aws:requesttag", "aws:resourcetag", "aws:principaltag")
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def check_conditions(subject: Subject, statement: Statement, findings: Findings) -> None:
+    document = subject.document
+    _check_key_case(subject, statement, findings)
+    for clause in statement.conditions:
+        op = lookup_operator(clause.base_operator)
+        if op is None:
+            continue
+        family = op.family
+        _check_operator_shape(clause, family, findings)
+        _check_values(document, clause, family, findings)
+        info = _check_key(clause, findings)
+        if info is not None and family != "Null":
+            _check_type(clause, info, family, findings)
+            _check_qualifier(clause, info, findings)
+
+
+def _check_key_case(subject: Subject, statement: Statement, findings: Findings) -> None:
+    raw = subject.raw((*statement.location.path, "Condition"))
+    if not isinstance(raw, JsonObject):
+        return
+    for operator, block in raw.pairs:
+        if not isinstance(block, JsonObject):
+            continue
+        spellings: dict[str, str] = {}
+        for key in block.keys():  # noqa: SIM118 (JsonObject keeps duplicate keys)
+            first = spellings.setdefault(key.lower(), key)
+            if first != key:
+                findings.error(
+                    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                    f"The condition key {key} appears more than once with different capitalization in the "
+                    "same "
+                    "condition block. Remove the duplicate condition keys.",
+                    (*statement.location.path, "Condition", operator, key),
+                )
+
+
+def _check_operator_shape(clause: ConditionClause, family: str, findings: Findings) -> None:
+    if family == "Null" and clause.if_exists:
+        findings.error(
+            "NULL_WITH_IF_EXISTS",
+            "The Null condition operator cannot be used with the IfExists suffix. Update the operator or "
+            "the suffix.",
+            clause.location,
+        )
+    if family == "Null" and clause.qualifier is not None:
+        findings.suggestion(
+            "NULL_WITH_QUALIFIER",
+            "Avoid using the Null condition operator with the ForAllValues or ForAnyValue qualifiers because "
+            "they always return a true or false respectively.",
+            clause.location,
+        )
+    if not clause.values:
+        if clause.qualifier == "ForAllValues":
+            code, text = (
+                "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+                f"The ForAllValues prefix with an empty condition key matches only if the key {clause.key} "
+                "is "
+                "missing from the request context. To determine if the request context is empty, we "
+                "recommend "
+                "that you use the Null condition operator with the value of true instead.",
+            )
+        elif clause.qualifier == "ForAnyValue":
+            code, text = (
+                "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+                f"The ForAnyValue prefix with an empty condition key {clause.key} never matches the request "
+                "context and it does not affect the policy. Specify conditions.",
+            )
+        elif clause.if_exists:
+            code, text = (
+                "EMPTY_ARRAY_CONDITION_IFEXISTS",
+                f"The IfExists suffix with an empty condition key matches only if the key {clause.key} is "
+                "missing from the request context. To determine if the request context is empty, we "
+                "recommend "
+                "that you use the Null condition operator with the value of true instead.",
+            )
+        else:
+            code, text = (
+                "EMPTY_ARRAY_CONDITION",
+                f"There are no values for the condition key {clause.key} and it does not affect the policy. "
+                "Specify conditions.",
+            )
+        findings.suggestion(code, text, clause.location)
+
+
+def _check_values(document: PolicyDocument, clause: ConditionClause, family: str, findings: Findings) -> None:
+    op_name = clause.operator
+    if family == "Bool" and len(clause.values) > 1:
+        findings.error(
+            "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+            "The condition key does not support multiple Boolean values. Use a single Boolean value.",
+            clause.location,
+        )
+    for value in clause.values:
+        text = value.value
+        if document.variables_enabled and _VARIABLE.search(text):
+            if family not in ("String", "Arn"):
+                findings.error(
+                    "INVALID_VARIABLE_FOR_OPERATOR",
+                    "Policy variables can only be used with String and ARN operators.",
+                    value.location,
+                )
+            continue
+        if family == "Numeric" and parse_number(text) is None:
+            findings.warning(
+                "TYPE_MISMATCH_NUMBER",
+                f"Add a valid numeric value for the condition operator {op_name}.",
+                value.location,
+            )
+        elif family == "Date" and parse_instant(text) is None:
+            findings.warning(
+                "TYPE_MISMATCH_DATE",
+                "The date condition operator is used with an invalid value. Specify a valid date using "
+                "YYYY-MM-DD or other ISO 8601 date/time format.",
+                value.location,
+            )
+        elif family in ("Bool", "Null") and text.lower() not in ("true", "false"):
+            findings.warning(
+                "TYPE_MISMATCH_BOOLEAN",
+                f"Add a valid Boolean value (true or false) for the condition operator {op_name}.",
+                value.location,
+            )
+        elif family == "IpAddress":
+            _check_ip(text, op_name, value.location, findings)
+        elif family == "Binary" and not _is_base64(text):
+            findings.warning(
+                "TYPE_MISMATCH_STRING",
+                f"Add a valid base64-encoded string value for the condition operator {op_name}.",
+                value.location,
+            )
+        elif family in ("String", "Arn") and not _like(clause) and ("*" in text or "?" in text):
+            findings.warning(
+                "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), "
+                "update the condition operator to include Like.",
+                value.location,
+            )
+
+
+def _like(clause: ConditionClause) -> bool:
+    return clause.base_operator.lower().endswith("like")
+
+
+def _check_ip(text: str, op_name: str, location: Location, findings: Findings) -> None:
+    network = parse_network(text)
+    if network is None:
+        findings.warning(
+            "TYPE_MISMATCH_IP_RANGE",
+            f"The condition operator {op_name} is used with an invalid IP range value. Specify the IP range "
+            "in standard CIDR format.",
+            location,
+        )
+        return
+    if "/" in text and str(network) != text.strip().lower() and network.compressed != text.strip():
+        findings.suggestion(
+            "IMPROVE_IP_RANGE",
+            "The non-zero bits in the IP address after the masked bits are ignored. "
+            f"Replace address with {network}.",
+            location,
+        )
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+# -- keys --------------------------------------------------------------------------------------------
+
+
+def _check_key(clause: ConditionClause, findings: Findings) -> ConditionKeyInfo | None:
+    key = clause.key
+    prefix, sep, rest = key.partition(":")
+    if not sep or not prefix or not rest:
+        findings.error(
+            "INVALID_CONDITION_KEY_FORMAT",
+            "The condition key format is not valid. Use the format service:keyname.",
+            clause.location,
+        )
+        return None
+    lowered = key.lower()
+    if prefix.lower() == "aws":
+        if lowered in _TAG_KEYS or any(lowered == f"{t}/" for t in _TAG_KEYS):
+            findings.error(
+                "MISSING_TAG_KEY_IN_CONDITION",
+                f"The condition key {key} must include a tag key to control access based on tags. Use the "
+                f"format {key.rstrip('/')}/tag-key and specify a key name for tag-key.",
+                clause.location,
+            )
+            return None
+        deprecated = catalog.deprecated_global_key(key)
+        if deprecated is not None:
+            findings.warning(
+                "DEPRECATED_GLOBAL_CONDITION_KEY",
+                "We recommend that you update aws:ARN to use the newer condition key aws:PrincipalArn.",
+                clause.location,
+            )
+            return deprecated
+        info = catalog.global_condition_key(key)
+        if info is None:
+            findings.warning(
+                "INVALID_GLOBAL_CONDITION_KEY",
+                f"The condition key {key} does not exist. Use a valid condition key.",
+                clause.location,
+            )
+        return info
+    info = catalog.condition_key(key)
+    if info is None and not catalog.is_provider_key(key):
+        findings.warning(
+            "INVALID_SERVICE_CONDITION_KEY",
+            f"The condition key {key} does not exist in the service {prefix}. Use a valid condition key.",
+            clause.location,
+        )
+    return info
+
+
+def _check_type(clause: ConditionClause, info: ConditionKeyInfo, family: str, findings: Findings) -> None:
+    allowed = _FAMILIES_FOR_TYPE.get(info.base_type)
+    if allowed is None or family in allowed:
+        return
+    if clause.key.lower() == _EPOCH_TIME and family == "Numeric":
+        return
+    suggestion = _OPERATOR_TYPE_NAMES[next(iter(sorted(allowed)))] if len(allowed) == 1 else "ARN"
+    findings.warning(
+        "TYPE_MISMATCH",
+        f"Use the operator type {suggestion} instead of operator {clause.operator} for the condition key "
+        f"{clause.key}.",
+        clause.location,
+    )
+
+
+def _check_qualifier(clause: ConditionClause, info: ConditionKeyInfo, findings: Findings) -> None:
+    if info.multivalued and clause.qualifier is None:
+        findings.warning(
+            "MISSING_QUALIFIER",
+            f"The request context key {clause.key} has multiple values. Use the ForAllValues or ForAnyValue "
+            "condition key qualifiers in your policy.",
+            clause.location,
+        )
+    elif not info.multivalued and clause.qualifier == "ForAllValues":
+        findings.security(
+            "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+            f"Using ForAllValues qualifier with the single-valued condition key {clause.key} can be overly "
+            "permissive. We recommend that you remove ForAllValues:.",
+            clause.location,
+        )
+    elif not info.multivalued and clause.qualifier == "ForAnyValue":
+        findings.warning(
+            "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+            f"The condition key {clause.key} is single-valued; ForAnyValue: has no effect on it. "
+            "We recommend that you remove ForAnyValue:.",
+            clause.location,
+        )
+
+
+# -- keys against actions ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8192)
+def _applicable_keys(action: ActionInfo) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """The condition keys that apply to an action: its own and those of its resource types."""
+    names: list[str] = list(action.condition_keys)
+    svc = catalog.service(action.service)
+    for rt in action.resource_types:
+        names.extend(rt.condition_keys)
+        if svc is not None and rt.name:
+            resource_type = svc.resource_types.get(rt.name.lower())
+            if resource_type is not None:
+                names.extend(resource_type.condition_keys)
+    literal = frozenset(n.lower() for n in names if not has_placeholder(n))
+    patterns = tuple(compile_key_template(n) for n in names if has_placeholder(n))
+    return literal, patterns
+
+
+def _applies(action: ActionInfo, key: str) -> bool:
+    literal, patterns = _applicable_keys(action)
+    return key.lower() in literal or any(p.match(key) for p in patterns)
+
+
+def check_keys_apply(statement: Statement, actions: list[ResolvedAction], findings: Findings) -> None:
+    """Service condition keys that some of the statement's (exact) actions do not support."""
+    concrete = [a.matches[0] for a in actions if not a.wildcard and len(a.matches) == 1]
+    if not concrete:
+        return
+    for clause in statement.conditions:
+        prefix = clause.key.partition(":")[0].lower()
+        if prefix == "aws" or not catalog.is_known_service(prefix) or catalog.cross_service_key(clause.key):
+            continue
+        if catalog.condition_key(clause.key) is None:
+            continue  # already reported as unknown
+        unsupported = [a.full_name for a in concrete if a.service == prefix and not _applies(a, clause.key)]
+        if unsupported:
+            findings.warning(
+                "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+                f"The following actions: {', '.join(unsupported)} are not supported by the condition key "
+                f"{clause.key}. The condition will not be evaluated for these actions. We recommend that you "
+                "move these actions to a different statement without this condition key.",
+                clause.location,
+            )
