@@ -58,7 +58,7 @@ def decode_query(model: ServiceModel, params: Mapping[str, str]) -> tuple[str, d
         )
     if operation.input_shape is None:
         return operation.name, {}
-    decoded = _decoders(model)(operation.input_shape)(_tree(params), "")
+    decoded = decoder_table(model)(operation.input_shape)(_tree(params), "")
     result: dict[str, Any] = decoded if isinstance(decoded, dict) else {}
     validate_input(model, operation.input_shape, result)
     return operation.name, result
@@ -113,7 +113,7 @@ def encode_query_response(
     if operation.output_shape is not None:
         wrapper = operation.result_wrapper or f"{operation_name}Result"
         out.append(f"<{wrapper}>")
-        _encoders(model)(operation.output_shape)(result, out)
+        encoder_table(model)(operation.output_shape)(result, out)
         out.append(f"</{wrapper}>")
     out.append(f"<ResponseMetadata><RequestId>{escape(request_id)}</RequestId></ResponseMetadata>")
     out.append(f"</{operation_name}Response>")
@@ -158,7 +158,7 @@ def _indexed(node: dict[str, Node]) -> list[Node]:
 
 
 @functools.cache
-def _decoders(model: ServiceModel) -> CodecTable[Decoder]:
+def decoder_table(model: ServiceModel) -> CodecTable[Decoder]:
     return CodecTable(model, _build_decoder)
 
 
@@ -245,7 +245,7 @@ def _scalar_decoder(kind: str) -> Decoder:
 
 
 @functools.cache
-def _encoders(model: ServiceModel) -> CodecTable[Encoder]:
+def encoder_table(model: ServiceModel) -> CodecTable[Encoder]:
     url_encoded = URL_ENCODED_SHAPES.get(model.name, frozenset())
     return CodecTable(model, functools.partial(_build_encoder, url_encoded=url_encoded))
 

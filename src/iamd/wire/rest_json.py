@@ -84,7 +84,7 @@ def decode_rest_json(
             raise SerializationException("The request body is not valid JSON.") from None
         if not isinstance(document, dict):
             raise SerializationException("The request body must be a JSON object.")
-        decode_member = _json_decoders(model)
+        decode_member = json_decoder_table(model)
         for name in body_members:
             ref = shape.members[name]
             raw = document.get(ref.location_name or name)
@@ -106,7 +106,7 @@ def encode_rest_json_response(
     if operation.output_shape is None:
         return operation.response_code, headers, b"{}"
     shape = model.shape(operation.output_shape)
-    encoder = _json_encoders(model)
+    encoder = json_encoder_table(model)
     document: dict[str, Any] = {}
     for name, ref in shape.members.items():
         value = result.get(name)
@@ -146,7 +146,7 @@ def _text_decoders(model: ServiceModel) -> Callable[[str], TextDecoder]:
 
 
 @functools.cache
-def _json_decoders(model: ServiceModel) -> CodecTable[JsonDecoder]:
+def json_decoder_table(model: ServiceModel) -> CodecTable[JsonDecoder]:
     return CodecTable(model, _build_json_decoder)
 
 
@@ -239,7 +239,7 @@ def _json_scalar_decoder(kind: str) -> JsonDecoder:
 
 
 @functools.cache
-def _json_encoders(model: ServiceModel) -> CodecTable[JsonEncoder]:
+def json_encoder_table(model: ServiceModel) -> CodecTable[JsonEncoder]:
     return CodecTable(model, _build_json_encoder)
 
 

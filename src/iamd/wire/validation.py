@@ -55,7 +55,7 @@ def validate_input(model: ServiceModel, shape_name: str | None, value: Mapping[s
         return
     failures: list[str] = []
     custom: list[str] = []
-    _validators(model)(shape_name)(value, "", failures, custom)
+    validator_table(model)(shape_name)(value, "", failures, custom)
     if failures:
         raise_for(failures)
     if custom:
@@ -69,7 +69,7 @@ def _pattern_messages() -> dict[str, dict[str, str]]:
 
 
 @functools.cache
-def _validators(model: ServiceModel) -> CodecTable[Validator]:
+def validator_table(model: ServiceModel) -> CodecTable[Validator]:
     custom_messages = _pattern_messages().get(model.name, {})
     return CodecTable(model, functools.partial(_build, custom_messages=custom_messages))
 

@@ -13,6 +13,7 @@ import pytest
 
 from iamd.wire.query import decode_query, encode_query_response
 from iamd.wire.service_model import ServiceModel, load_service_model
+from iamd.wire.warmup import warm_up
 
 
 def test_models_load_once() -> None:
@@ -125,3 +126,8 @@ def test_codec_tables_are_safe_to_build_from_many_threads() -> None:
     assert decoded == [("GetAccountAuthorizationDetails", {"Filter": ["User"], "MaxItems": 5})] * 8
     assert len(encoded) == 8
     assert len(set(encoded)) == 1
+
+
+def test_warm_up_builds_every_codec_of_every_service() -> None:
+    # Every input and output shape of every operation in AWS's three models must yield a codec.
+    assert [model.name for model in warm_up()] == ["iam", "sts", "accessanalyzer"]
