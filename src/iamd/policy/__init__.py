@@ -1,7 +1,7 @@
 """The policy engine: parse, compile and evaluate AWS policies. Pure: no I/O (see README.md)."""
 
 from iamd.policy.ast import PolicyDocument
-from iamd.policy.compile import CompiledPolicy, compile_document, compile_json
+from iamd.policy.compile import CompiledPolicy, compile_document, compile_json, compile_source
 from iamd.policy.errors import PolicySyntaxError
 from iamd.policy.evaluate import PolicySet, evaluate
 from iamd.policy.explain import Decision, StatementRef
@@ -20,6 +20,7 @@ __all__ = [
     "StatementRef",
     "compile_document",
     "compile_json",
+    "compile_source",
     "evaluate",
     "parse_policy",
     "run_request",

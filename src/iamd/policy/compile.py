@@ -74,6 +74,16 @@ def _compile_canonical(canonical: bytes, with_principals: bool) -> CompiledPolic
     return compile_document(parse_policy(orjson.loads(canonical)), with_principals=with_principals)
 
 
+@lru_cache(maxsize=4096)
+def _compile_source(text: str, with_principals: bool) -> CompiledPolicy:
+    return compile_document(parse_policy(text), with_principals=with_principals)
+
+
+def compile_source(text: str, *, with_principals: bool) -> CompiledPolicy:
+    """Parse and compile a policy given as JSON text (as stored), caching by the text itself."""
+    return _compile_source(text, with_principals)
+
+
 def compile_json(document: object, *, with_principals: bool) -> CompiledPolicy:
     """Parse and compile a policy given as plain Python JSON, caching by content."""
     return _compile_canonical(orjson.dumps(document, option=orjson.OPT_SORT_KEYS), with_principals)

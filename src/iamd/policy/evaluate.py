@@ -10,9 +10,11 @@ Sources, in the order the logic follows them:
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
   (across accounts both the identity side and the resource side must allow);
 - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html and
-  the RCP pages (an Allow at every level root → OU → account, a Deny at any level; service-linked roles are
-  not governed by either).
-Role trust policies and KMS key policies must allow even within the account.
+  the RCP pages (an Allow at every level root → OU → account, a Deny at any level; RCPs govern only the
+  services that support them). Whether SCPs and RCPs are in play at all (not for a management account,
+  nor for a service-linked role) is the request's to say: nothing is derived from names.
+Role trust policies and KMS key policies must allow even within the account, and the root user cannot
+assume a role (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
 
 Evaluation never raises: everything it needs was compiled beforehand.
 """
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from iamd.catalog import rcp_supported_services
 from iamd.policy.compile import CompiledPolicy, CompiledStatement, Form
 from iamd.policy.explain import Decision, Layer, StatementRef, render_message
 from iamd.policy.request import Request
@@ -171,15 +174,15 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     boundary_scan, session_scan = _Scan(), _Scan()
     scp_scan, rcp_scan = _Scan(), _Scan()
 
-    governed_by_orgs = not principal.is_service_linked_role
-    scp_missing = (
-        _levels_allow(policies.scp, action, request, scp_scan)
-        if governed_by_orgs and kind in _SCP_PRINCIPALS
+    scp_missing = _levels_allow(policies.scp, action, request, scp_scan) if kind in _SCP_PRINCIPALS else None
+    rcp_missing = (
+        _levels_allow(policies.rcp, action, request, rcp_scan)
+        if policies.rcp and action.partition(":")[0] in rcp_supported_services()
         else None
     )
-    rcp_missing = _levels_allow(policies.rcp, action, request, rcp_scan) if governed_by_orgs else None
 
-    identity_ok = kind == "root"
+    # The root user may do anything in its own account, except assume a role.
+    identity_ok = kind == "root" and action != "sts:assumerole"
     boundary_ok = session_ok = True
     if kind in _IDENTITY_PRINCIPALS:
         identity_ok = _scan(policies.identity, action, request, ctx, identity_scan)
@@ -254,5 +257,11 @@ def _decision(
         missing=missing,
         missing_level=missing_level,
         cross_account=cross_account,
-        message=render_message(request, outcome, statements, missing),
+        message=render_message(
+            request,
+            outcome,
+            statements,
+            missing,
+            trust=request.action.lower() in _TRUST_ACTIONS and ":role/" in request.resource,
+        ),
     )

@@ -79,14 +79,23 @@ class Decision:
 
 
 def render_message(
-    request: Request, outcome: Outcome, statements: list[StatementRef], missing: Layer | None
+    request: Request, outcome: Outcome, statements: list[StatementRef], missing: Layer | None, *, trust: bool
 ) -> str:
+    """AWS's wording; ``trust`` says the resource-based policy is a role trust policy.
+
+    Two quirks from https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html: a
+    denial by a service control policy always reads "with an explicit deny in a service control policy",
+    even when no SCP statement denies (the decision itself stays ImplicitDeny), and a trust policy is
+    named "the role trust policy".
+    """
     who = request.principal.label()
     if outcome == "Allow":
         return f"User: {who} is authorized to perform: {request.action} on resource: {request.resource}"
     base = f"User: {who} is not authorized to perform: {request.action} on resource: {request.resource}"
-    if outcome == "ExplicitDeny":
-        noun = LAYER_NOUNS[statements[0].layer]
+    layer = statements[0].layer if outcome == "ExplicitDeny" else missing or "identity"
+    if outcome == "ExplicitDeny" or layer == "scp":
+        if layer == "resource" and trust:
+            return f"{base} with an explicit deny in the role trust policy"
+        noun = LAYER_NOUNS[layer]
         return f"{base} with an explicit deny in {_article(noun)} {noun}"
-    noun = LAYER_NOUNS[missing or "identity"]
-    return f"{base} because no {noun} allows the {request.action} action"
+    return f"{base} because no {LAYER_NOUNS[layer]} allows the {request.action} action"

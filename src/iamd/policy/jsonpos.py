@@ -9,6 +9,7 @@ source text so that ``10`` and ``10.0`` stay distinguishable where AWS treats va
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 JsonPath = tuple[str | int, ...]
@@ -77,6 +78,8 @@ class JsonSyntaxError(ValueError):
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WS = " \t\n\r"
 _NUMBER_CHARS = frozenset("+-0123456789.eE")
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+MAX_DEPTH = 200
 
 
 class _Reader:
@@ -106,7 +109,7 @@ class _Reader:
         self.i = i
 
     def value(self, path: JsonPath, depth: int) -> JsonValue:
-        if depth > 200:
+        if depth > MAX_DEPTH:
             raise self.fail("JSON nested too deeply")
         self.skip_ws()
         if self.i >= len(self.text):
@@ -217,15 +220,7 @@ class _Reader:
         while i < len(text) and text[i] in _NUMBER_CHARS:
             i += 1
         literal = text[start:i]
-        try:
-            float(literal)
-        except ValueError:
-            raise JsonSyntaxError(f"Invalid number {literal!r}", self.pos(start)) from None
-        if (
-            literal.lstrip("-").startswith("0")
-            and len(literal.lstrip("-")) > 1
-            and literal.lstrip("-")[1].isdigit()
-        ):
+        if _JSON_NUMBER.fullmatch(literal) is None:
             raise JsonSyntaxError(f"Invalid number {literal!r}", self.pos(start))
         self.i = i
         return JsonNumber(literal)
@@ -241,12 +236,16 @@ def loads(text: str, *, line_offset: int = 0) -> Located:
     return Located(value, reader.positions)
 
 
-def from_plain(value: object) -> JsonValue:
-    """Convert already-parsed Python JSON (dicts, lists, ...) into this module's value types."""
+def from_plain(value: object, _depth: int = 0) -> JsonValue:
+    """Convert already-parsed Python JSON (dicts, lists, ...) into this module's value types.
+
+    Raises ValueError for nesting deeper than the text reader accepts, TypeError for non-JSON values."""
+    if _depth > MAX_DEPTH:
+        raise ValueError("JSON nested too deeply")
     if isinstance(value, dict):
-        return JsonObject([(str(k), from_plain(v)) for k, v in value.items()])
+        return JsonObject([(str(k), from_plain(v, _depth + 1)) for k, v in value.items()])
     if isinstance(value, list | tuple):
-        return [from_plain(v) for v in value]
+        return [from_plain(v, _depth + 1) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float):

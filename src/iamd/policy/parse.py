@@ -69,7 +69,11 @@ def parse_policy(source: str | Located | object, base_path: JsonPath = ()) -> Po
     if isinstance(source, Located):
         node = _walk(source.value, base_path)
         return _Parser(source, base_path).document(node)
-    return _Parser(Located(jsonpos.from_plain(source)), ()).document(jsonpos.from_plain(source))
+    try:
+        value = jsonpos.from_plain(source)
+    except (ValueError, TypeError) as exc:
+        raise PolicySyntaxError("JSON_SYNTAX_ERROR", f"Syntax errors in policy: {exc}.") from None
+    return _Parser(Located(value), ()).document(value)
 
 
 def _walk(value: JsonValue, path: JsonPath) -> JsonValue:
@@ -275,7 +279,8 @@ class _Parser:
         for operator, block in node.pairs:
             op_path = (*path, operator)
             qualifier, base, if_exists = split_operator(operator)
-            if lookup_operator(base) is None:
+            found = lookup_operator(base)
+            if found is None or (if_exists and not found.allows_if_exists):
                 raise self.error(
                     "INVALID_CONDITION_OPERATOR", f"Invalid Condition type : {operator}.", op_path
                 )

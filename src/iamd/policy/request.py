@@ -32,15 +32,6 @@ class Principal:
     role_arn: str | None = None  # role_session: the assumed role
     user_arn: str | None = None  # federated_user: the IAM user who called GetFederationToken
 
-    @property
-    def is_service_linked_role(self) -> bool:
-        # Service-linked roles live under the reserved path /aws-service-role/; SCPs and RCPs skip them.
-        return (
-            self.type == "role_session"
-            and self.role_arn is not None
-            and ":role/aws-service-role/" in self.role_arn
-        )
-
     def label(self) -> str:
         """How AWS names the caller in an AccessDenied message."""
         if self.type == "anonymous" or self.arn is None:

@@ -29,9 +29,7 @@ POLICY_FIELDS = {"identity", "resource", "boundary", "session", "scp", "rcp"}
 
 # Cases the engine does not decide as documented yet. Strict xfail: when the engine is fixed the case
 # passes, the xfail fails, and the entry must be removed.
-KNOWN_ENGINE_GAPS: dict[str, str] = {
-    "root-11": "root user credentials cannot call sts:AssumeRole (API_AssumeRole); the engine allows it",
-}
+KNOWN_ENGINE_GAPS: dict[str, str] = {}
 
 
 def _load_cases() -> list[dict[str, Any]]:

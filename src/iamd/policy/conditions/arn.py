@@ -8,7 +8,7 @@ the same way; matching is case-sensitive. A context value that is not an ARN mat
 from __future__ import annotations
 
 from iamd.policy.conditions.registry import INVALID, Prepared, register
-from iamd.policy.glob import Glob
+from iamd.policy.glob import STAR, Glob, Part, split_wildcards
 
 
 def split_arn(text: str) -> list[str] | None:
@@ -19,10 +19,30 @@ def split_arn(text: str) -> list[str] | None:
 
 
 def compile_arn_pattern(text: str) -> tuple[Glob, ...] | None:
-    parts = text.split(":", 5)
-    if len(parts) != 6:
+    return compile_arn_parts(split_wildcards(text))
+
+
+def compile_arn_parts(parts: list[Part]) -> tuple[Glob, ...] | None:
+    """Six per-component globs from wildcard parts; the first five colons of the text separate them."""
+    segments: list[list[Part]] = [[]]
+    for part in parts:
+        if not isinstance(part, str):
+            segments[-1].append(part)
+            continue
+        pieces = part.split(":", 6 - len(segments)) if len(segments) < 6 else [part]
+        segments[-1].append(pieces[0])
+        for piece in pieces[1:]:
+            segments.append([piece])
+    if len(segments) != 6:
         return None
-    return tuple(Glob.compile(p) for p in parts)
+    return tuple(Glob(segment) for segment in segments)
+
+
+def _prepare_parts(parts: list[Part]) -> Prepared:
+    if parts == [STAR]:
+        return (Glob([STAR]),)
+    pattern = compile_arn_parts(parts)
+    return INVALID if pattern is None else pattern
 
 
 def arn_matches(pattern: tuple[Glob, ...], value: str) -> bool:
@@ -51,4 +71,12 @@ for _name, _negated in (
     ("ArnNotEquals", True),
     ("ArnNotLike", True),
 ):
-    register(_name, "Arn", negated=_negated, prepare=_prepare, test=_test, wildcards=True)
+    register(
+        _name,
+        "Arn",
+        negated=_negated,
+        prepare=_prepare,
+        test=_test,
+        wildcards=True,
+        prepare_parts=_prepare_parts,
+    )

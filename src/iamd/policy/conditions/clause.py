@@ -21,7 +21,6 @@ from collections.abc import Callable
 
 from iamd.policy.ast import ConditionClause
 from iamd.policy.conditions.registry import INVALID, Matcher, Operator, lookup_operator
-from iamd.policy.glob import Glob
 from iamd.policy.variables import (
     Context,
     Template,
@@ -72,10 +71,10 @@ def _dynamic_matcher(op: Operator, templates: list[Template]) -> Callable[[Conte
     def matcher_for(ctx: Context) -> Matcher:
         prepared = []
         for template in templates:
-            if op.family == "String" and op.wildcards:
+            if op.prepare_parts is not None:
                 parts = render_glob_parts(template, ctx)
                 if parts is not None:
-                    prepared.append(Glob(parts))
+                    prepared.append(op.prepare_parts(parts))
                 continue
             text = render_text(template, ctx)
             if text is not None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from iamd.policy.glob import Part
+
 Prepared = Any  # a family's parsed form of one policy value
 INVALID = object()  # prepare() result for a policy value the family cannot read
 
@@ -34,6 +36,9 @@ class Operator:
     build: Callable[[tuple[Prepared, ...]], Matcher]  # prepared values → "does any match this value?"
     wildcards: bool = False  # values may hold * and ? (StringLike, ArnLike)
     allows_if_exists: bool = True
+    # For wildcard families: prepare a value from wildcard parts, where text substituted from a policy
+    # variable is a literal part (a user named "*" matches only "*").
+    prepare_parts: Callable[[list[Part]], Prepared] | None = None
 
 
 _REGISTRY: dict[str, Operator] = {}
@@ -49,6 +54,7 @@ def register(
     build: Callable[[tuple[Prepared, ...]], Matcher] | None = None,
     wildcards: bool = False,
     allows_if_exists: bool = True,
+    prepare_parts: Callable[[list[Part]], Prepared] | None = None,
 ) -> Operator:
     op = Operator(
         name=name,
@@ -59,6 +65,7 @@ def register(
         build=build or _any_of(test),
         wildcards=wildcards,
         allows_if_exists=allows_if_exists,
+        prepare_parts=prepare_parts,
     )
     _REGISTRY[name.lower()] = op
     return op

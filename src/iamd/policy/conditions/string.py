@@ -7,7 +7,7 @@ take ``*`` and ``?`` wildcards (case-sensitive).
 from __future__ import annotations
 
 from iamd.policy.conditions.registry import Matcher, Prepared, register
-from iamd.policy.glob import Glob
+from iamd.policy.glob import Glob, Part
 
 
 def _same(value: str, policy: Prepared) -> bool:
@@ -45,9 +45,21 @@ def _glob(text: str) -> Glob:
     return Glob.compile(text)
 
 
+def _glob_of_parts(parts: list[Part]) -> Glob:
+    return Glob(parts)
+
+
 for _name, _negated in (("StringEquals", False), ("StringNotEquals", True)):
     register(_name, "String", negated=_negated, prepare=_identity, test=_same, build=_build_equals)
 for _name, _negated in (("StringEqualsIgnoreCase", False), ("StringNotEqualsIgnoreCase", True)):
     register(_name, "String", negated=_negated, prepare=_fold, test=_same_folded, build=_build_equals_folded)
 for _name, _negated in (("StringLike", False), ("StringNotLike", True)):
-    register(_name, "String", negated=_negated, prepare=_glob, test=_like, wildcards=True)
+    register(
+        _name,
+        "String",
+        negated=_negated,
+        prepare=_glob,
+        test=_like,
+        wildcards=True,
+        prepare_parts=_glob_of_parts,
+    )
