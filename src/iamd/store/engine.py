@@ -23,6 +23,7 @@ PostgreSQL
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
@@ -47,6 +48,8 @@ def is_memory_sqlite(url: URL) -> bool:
 
 def create_sqlite_engine(url: URL, synchronous: SqliteSynchronous) -> Engine:
     memory = is_memory_sqlite(url)
+    if not memory and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # e.g. a fresh data directory
     options: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
     }

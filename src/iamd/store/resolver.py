@@ -6,7 +6,7 @@ id as owner; whoever creates keys (the IAM service, bootstrap) must seal them th
 
 from __future__ import annotations
 
-from iamd.auth.authenticate import KeyStatus, ResolvedKey
+from iamd.auth.authenticate import ResolvedKey
 from iamd.auth.secrets import SecretBox
 from iamd.store.database import Database
 
@@ -30,7 +30,7 @@ class StoreAccessKeyResolver:
             secret_access_key=self._box.open_secret(
                 key.secret_ciphertext, purpose=ACCESS_KEY_SECRET_PURPOSE, owner=key.id
             ),
-            status=KeyStatus(key.status.value),
+            status=key.status,
             principal_id=key.user_id if key.user_id is not None else key.account_id,
             account_id=key.account_id,
         )

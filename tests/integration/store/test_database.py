@@ -135,3 +135,9 @@ def test_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
             assert tx.users.get(ACCOUNT, "durable").id == "AIDADURABLE000000001"
     finally:
         reopened.close()
+
+
+def test_sqlite_file_in_a_new_directory(tmp_path: Path) -> None:
+    database = Database.open(f"sqlite:///{tmp_path / 'fresh' / 'data' / 'iamd.db'}")
+    database.close()
+    assert (tmp_path / "fresh" / "data" / "iamd.db").exists()

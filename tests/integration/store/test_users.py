@@ -12,7 +12,7 @@ from iamd.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSu
 from iamd.model import AccessKey, AccessKeyStatus, LoginProfile, Tag, User, iam_arn
 from iamd.store import Database, Quotas
 
-from .conftest import ACCOUNT, NOW, exactly, user
+from .conftest import ACCOUNT, NOW, exactly, peers, run_concurrently, user
 
 
 def test_create_get_update_delete(database: Database, account: str) -> None:
@@ -165,3 +165,33 @@ def test_record_password_use(database: Database, create_user: Callable[..., User
         tx.users.record_password_use(alice.id, at)
     with database.read() as tx:
         assert tx.users.get(account, "alice").password_last_used == at
+
+
+@pytest.mark.slow
+def test_concurrent_creates_of_one_name_in_different_cases(database: Database, account: str) -> None:
+    with peers(database, 4) as handles:
+
+        def create(index: int) -> User:
+            name = "alice" if index % 2 else "ALICE"
+            with handles[index % len(handles)].transaction() as tx:
+                return tx.users.create(user(name))
+
+        results = run_concurrently(20, create)
+    assert sum(isinstance(result, User) for result in results) == 1
+    assert sum(isinstance(result, EntityAlreadyExists) for result in results) == 19
+
+
+@pytest.mark.slow
+def test_users_per_account_quota_under_concurrency(database: Database, account: str) -> None:
+    with peers(database, 4) as handles:
+        limited = [Database(handle.engine, Quotas(users_per_account=5)) for handle in handles]
+
+        def create(index: int) -> User:
+            with limited[index % len(limited)].transaction() as tx:
+                return tx.users.create(user(f"user{index}"))
+
+        results = run_concurrently(30, create)
+    assert sum(isinstance(result, User) for result in results) == 5
+    assert sum(isinstance(result, LimitExceeded) for result in results) == 25
+    with database.read() as tx:
+        assert len(tx.users.list(account).items) == 5
