@@ -346,6 +346,74 @@ def test_put_account_properties_map_input() -> None:
     assert server.calls == [("PutAccountProperties", {"Properties": {"a": "1", "b": "2"}})]
 
 
+def test_simulate_principal_policy_nested_maps_and_context_entries() -> None:
+    # Model: SimulatePrincipalPolicy input ContextEntries (list of ContextKeyValues lists); output
+    # EvaluationResults with EvalDecisionDetails (map), MatchedStatements (Position structures) and
+    # ResourceSpecificResults nested inside.
+    statement = {
+        "SourcePolicyId": "inline",
+        "SourcePolicyType": "user",
+        "StartPosition": {"Line": 1, "Column": 42},
+        "EndPosition": {"Line": 1, "Column": 120},
+    }
+    evaluation = {
+        "EvalActionName": "s3:GetObject",
+        "EvalResourceName": "arn:aws:s3:::bucket/key",
+        "EvalDecision": "allowed",
+        "MatchedStatements": [statement],
+        "MissingContextValues": [],
+        "EvalDecisionDetails": {"PermissionsBoundaryPolicy": "allowed"},
+        "ResourceSpecificResults": [
+            {
+                "EvalResourceName": "arn:aws:s3:::bucket/key",
+                "EvalResourceDecision": "allowed",
+                "MatchedStatements": [statement],
+                "MissingContextValues": ["aws:SourceIp"],
+                "EvalDecisionDetails": {"SCP": "implicitDeny"},
+            }
+        ],
+    }
+    client, server = client_for("iam", returns({"EvaluationResults": [evaluation], "IsTruncated": False}))
+    response = client.simulate_principal_policy(
+        PolicySourceArn=USER["Arn"],
+        ActionNames=["s3:GetObject"],
+        ResourceArns=["arn:aws:s3:::bucket/key"],
+        ContextEntries=[
+            {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["10.0.0.1"], "ContextKeyType": "ip"},
+            {
+                "ContextKeyName": "aws:MultiFactorAuthPresent",
+                "ContextKeyValues": ["true"],
+                "ContextKeyType": "boolean",
+            },
+        ],
+    )
+    assert server.calls[0][1]["ContextEntries"] == [
+        {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["10.0.0.1"], "ContextKeyType": "ip"},
+        {
+            "ContextKeyName": "aws:MultiFactorAuthPresent",
+            "ContextKeyValues": ["true"],
+            "ContextKeyType": "boolean",
+        },
+    ]
+    assert response["EvaluationResults"] == [evaluation]
+
+
+def test_create_access_key_and_list_access_keys() -> None:
+    key = {
+        "UserName": "alice",
+        "AccessKeyId": "AKIAEXAMPLE123456789",
+        "Status": "Active",
+        "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "CreateDate": CREATED,
+    }
+    client, _ = client_for("iam", returns({"AccessKey": key}))
+    assert client.create_access_key(UserName="alice")["AccessKey"] == key
+
+    metadata = {key_name: key[key_name] for key_name in ("UserName", "AccessKeyId", "Status", "CreateDate")}
+    client, _ = client_for("iam", returns({"AccessKeyMetadata": [metadata], "IsTruncated": False}))
+    assert client.list_access_keys(UserName="alice")["AccessKeyMetadata"] == [metadata]
+
+
 def test_empty_list_input_is_sent_and_decoded_as_empty() -> None:
     # botocore's QuerySerializer sends an empty list as "Name=" (no members).
     client, server = client_for("iam", returns({}))

@@ -137,6 +137,9 @@ def escape(text: str) -> str:
 def _tree(params: Mapping[str, str]) -> dict[str, Node]:
     root: dict[str, Node] = {}
     for key, value in params.items():
+        if "." not in key:
+            root.setdefault(key, value)  # already there only as a dict, from "Key.member..."
+            continue
         parts = key.split(".")
         node = root
         for part in parts[:-1]:
