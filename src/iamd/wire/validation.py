@@ -1,7 +1,8 @@
 """Server-side validation of decoded input against the model's constraints, with AWS's messages.
 
-Clients validate little (botocore checks types and ``required``, not lengths, patterns or ranges), so
-the server must. Constraint failures are collected over the whole input and reported in AWS's form
+Clients validate little (botocore checks types, required members and minimums, but not maximums,
+patterns or enums; other SDKs check less), so the server must. Constraint failures are collected
+over the whole input and reported in AWS's form
 (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html, ValidationError):
 
     2 validation errors detected: Value at 'userName' failed to satisfy constraint: Member must have
