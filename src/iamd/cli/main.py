@@ -6,6 +6,7 @@ import click
 
 from iamd import __version__
 from iamd.cli.policy import policy
+from iamd.cli.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +16,7 @@ def cli() -> None:
 
 
 cli.add_command(policy)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""The composition root: builds the concrete parts and wires them together. Nothing imports this module
+except the ``iamd serve`` command and uvicorn (``iamd.app:create_app`` in each worker process)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from iamd.auth.authenticate import AuthConfig
+from iamd.auth.secrets import SecretBox, generate_master_key, load_master_key
+from iamd.clock import SystemClock
+from iamd.config import ServerConfig
+from iamd.gateway.asgi import make_app
+from iamd.gateway.query import QueryGateway
+from iamd.services.accounts import RootCredentials, bootstrap
+from iamd.services.authorize import Authorizer
+from iamd.services.call import Dependencies
+from iamd.store import Database
+from iamd.store.resolver import StoreAccessKeyResolver
+
+
+@dataclass(slots=True)
+class Parts:
+    database: Database
+    box: SecretBox
+    app: Starlette
+    first_root: RootCredentials | None  # set when this start bootstrapped an empty database
+
+
+def open_database(config: ServerConfig) -> Database:
+    if config.ephemeral:
+        return Database.ephemeral()
+    assert config.database_url is not None and config.data_dir is not None
+    if config.database_url.startswith("sqlite:///"):
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    return Database.open(config.database_url)
+
+
+def secret_box(config: ServerConfig) -> SecretBox:
+    if config.ephemeral and not os.environ.get("IAMD_MASTER_KEY"):
+        return SecretBox.from_master_key(generate_master_key())  # nothing outlives the process
+    assert config.data_dir is not None
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return SecretBox.from_master_key(load_master_key(config.data_dir, os.environ))
+
+
+def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
+    config = config.resolved()
+    database = open_database(config)
+    box = secret_box(config)
+    clock = SystemClock()
+
+    def bootstrap_database() -> RootCredentials | None:
+        return bootstrap(
+            database,
+            box,
+            clock.now(),
+            account_id=config.account_id,
+            root_access_key_id=config.root_access_key_id,
+            root_secret_access_key=config.root_secret_access_key,
+        )
+
+    first_root = bootstrap_database() if bootstrap_now else None
+
+    def reset() -> None:
+        database.reset()
+        bootstrap_database()
+
+    gateway = QueryGateway(
+        database=database,
+        resolver=StoreAccessKeyResolver(database, box),
+        deps=Dependencies(box=box),
+        clock=clock,
+        authorizer=Authorizer(config.auth_mode),
+        auth=AuthConfig(max_skew=timedelta(seconds=config.max_skew_seconds)),
+    )
+    app = make_app(gateway, reset=reset if config.ephemeral else None)
+    return Parts(database, box, app, first_root)
+
+
+def create_app() -> Starlette:
+    """uvicorn's factory in each worker: the parent process already migrated and bootstrapped."""
+    return build(ServerConfig.from_env(os.environ), bootstrap_now=False).app

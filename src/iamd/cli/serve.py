@@ -1,0 +1,133 @@
+"""``iamd serve``: run the server (SQLite in the data dir by default, PostgreSQL with --database-url)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from iamd.config import DEFAULT_PORT, ServerConfig
+from iamd.services.accounts import RootCredentials
+
+ROOT_PROFILE = "iamd-root"
+
+
+def credentials_text(root: RootCredentials) -> str:
+    """``~/.aws/credentials`` lines for the root user (profile ``iamd-root``)."""
+    return (
+        f"[{ROOT_PROFILE}]\n"
+        f"aws_access_key_id = {root.access_key_id}\n"
+        f"aws_secret_access_key = {root.secret_access_key.reveal()}\n"
+    )
+
+
+def write_root_credentials(data_dir: Path, root: RootCredentials) -> Path:
+    """Write the root credentials once, readable by the owner only (0600)."""
+    path = data_dir / "root-credentials"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(credentials_text(root))
+    os.chmod(path, 0o600)
+    return path
+
+
+def announce(config: ServerConfig, root: RootCredentials | None, credentials_file: Path | None) -> None:
+    endpoint = f"http://{config.host}:{config.port}"
+    lines = [f"iamd {'(ephemeral, in memory) ' if config.ephemeral else ''}listening on {endpoint}"]
+    if not config.ephemeral:
+        lines.append(f"database: {config.database_url}")
+    if config.auth_mode == "audit":
+        lines.append(
+            "WARNING: --auth-mode audit: requests that policies DENY are ALLOWED and only recorded. "
+            "Never use this mode to protect anything."
+        )
+    if root is not None:
+        lines += [
+            "",
+            f"Root credentials of account {root.account_id} (shown once"
+            + (f"; saved to {credentials_file}" if credentials_file else "")
+            + "):",
+            "",
+            "# ~/.aws/credentials",
+            credentials_text(root).rstrip(),
+            "",
+            "# ~/.aws/config",
+            f"[profile {ROOT_PROFILE}]",
+            "region = us-east-1",
+            f"endpoint_url = {endpoint}",
+        ]
+    lines += ["", f"Use it:  aws --profile {ROOT_PROFILE} --endpoint-url {endpoint} iam list-users", ""]
+    click.echo("\n".join(lines), err=True)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--database-url", envvar="IAMD_DATABASE_URL", help="sqlite:///PATH or postgresql://...")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="IAMD_DATA_DIR")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--ephemeral", is_flag=True, help="Keep everything in memory; enables POST /_iamd/reset.")
+@click.option("--account-id", envvar="IAMD_ACCOUNT_ID", help="Account id to bootstrap (12 digits).")
+@click.option("--root-access-key-id", envvar="IAMD_ROOT_ACCESS_KEY_ID")
+@click.option("--root-secret-access-key", envvar="IAMD_ROOT_SECRET_ACCESS_KEY")
+@click.option("--auth-mode", type=click.Choice(["enforce", "audit"]), default="enforce", show_default=True)
+@click.option("--max-skew", "max_skew_seconds", default=300, show_default=True, type=click.IntRange(1, 900))
+def serve(
+    host: str,
+    port: int,
+    database_url: str | None,
+    data_dir: Path | None,
+    workers: int,
+    ephemeral: bool,
+    account_id: str | None,
+    root_access_key_id: str | None,
+    root_secret_access_key: str | None,
+    auth_mode: str,
+    max_skew_seconds: int,
+) -> None:
+    """Run the IAM, STS and Access Analyzer endpoint."""
+    import uvicorn
+
+    from iamd.app import build
+
+    if ephemeral and workers > 1:
+        raise click.UsageError("--ephemeral keeps state in one process; it cannot run with --workers > 1")
+    if account_id is not None and not (account_id.isdigit() and len(account_id) == 12):
+        raise click.BadParameter("an account id is 12 digits", param_hint="--account-id")
+    if (root_access_key_id is None) != (root_secret_access_key is None):
+        raise click.UsageError("--root-access-key-id and --root-secret-access-key go together")
+    config = ServerConfig(
+        host=host,
+        port=port,
+        database_url=database_url,
+        data_dir=data_dir,
+        workers=workers,
+        ephemeral=ephemeral,
+        account_id=account_id,
+        root_access_key_id=root_access_key_id,
+        root_secret_access_key=root_secret_access_key,
+        auth_mode="audit" if auth_mode == "audit" else "enforce",
+        max_skew_seconds=max_skew_seconds,
+    ).resolved()
+    parts = build(config)
+    credentials_file = None
+    if parts.first_root is not None and not config.ephemeral and config.data_dir is not None:
+        credentials_file = write_root_credentials(config.data_dir, parts.first_root)
+    announce(config, parts.first_root, credentials_file)
+    sys.stderr.flush()
+    if ephemeral:
+        uvicorn.run(parts.app, host=host, port=port, access_log=False, log_level="warning")
+        return
+    parts.database.close()
+    os.environ.update(config.to_env())
+    uvicorn.run(
+        "iamd.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )

@@ -1,0 +1,63 @@
+"""The ASGI application: routes, request reading, and iamd's own ``/_iamd/`` endpoints."""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from iamd.auth.sigv4 import HttpRequest
+from iamd.gateway.query import ClientInfo, QueryGateway
+
+log = logging.getLogger("iamd.http")
+
+
+def form_params(query_string: bytes, body: bytes, content_type: str) -> dict[str, str]:
+    """Query-string and form-body parameters; where a name repeats, the first value counts."""
+    params: dict[str, str] = {}
+    sources = [query_string]
+    if body and content_type.startswith("application/x-www-form-urlencoded"):
+        sources.append(body)
+    for source in sources:
+        for name, value in urllib.parse.parse_qsl(source.decode("latin-1"), keep_blank_values=True):
+            params.setdefault(name, value)
+    return params
+
+
+def make_app(gateway: QueryGateway, reset: Callable[[], None] | None = None) -> Starlette:
+    async def query_endpoint(request: Request) -> Response:
+        body = await request.body()
+        scope = request.scope
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query_string: bytes = scope.get("query_string", b"")
+        http = HttpRequest.from_wire(request.method, raw_path, query_string, scope["headers"], body)
+        params = form_params(query_string, body, request.headers.get("content-type", ""))
+        client = ClientInfo(
+            source_ip=request.client.host if request.client else "127.0.0.1",
+            user_agent=request.headers.get("user-agent", ""),
+            secure_transport=request.url.scheme == "https",
+        )
+        status, headers, payload = await run_in_threadpool(gateway.handle, http, params, client)
+        return Response(payload, status_code=status, headers=headers)
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def reset_endpoint(_request: Request) -> Response:
+        assert reset is not None
+        await run_in_threadpool(reset)
+        return JSONResponse({"status": "reset"})
+
+    routes = [
+        Route("/", query_endpoint, methods=["GET", "POST"]),
+        Route("/_iamd/health", health, methods=["GET"]),
+    ]
+    if reset is not None:
+        routes.append(Route("/_iamd/reset", reset_endpoint, methods=["POST"]))
+    return Starlette(routes=routes)

@@ -1,0 +1,120 @@
+"""The Query protocol endpoint of IAM and STS: one request in, one ``(status, headers, body)`` out.
+
+Order of checks, as AWS answers them: authenticate (MissingAuthenticationToken, InvalidClientTokenId,
+SignatureDoesNotMatch ...), decode and validate the parameters (InvalidAction, ValidationError), then inside
+one transaction: identify the caller, authorize the operation's action on its target, run the handler.
+Every IamdError is rendered as AWS's ErrorResponse; anything else is a 500 ServiceFailure logged with the
+request id, never a traceback to the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from iamd.auth.authenticate import AccessKeyResolver, AuthConfig, authenticate
+from iamd.auth.sigv4 import HttpRequest
+from iamd.clock import Clock
+from iamd.errors import IamdError, InvalidAction, ServiceFailure
+from iamd.gateway.identity import identify
+from iamd.services import iam, sts
+from iamd.services.authorize import Authorizer
+from iamd.services.call import Call, Dependencies, OperationTable, RequestMeta
+from iamd.store import Database, Transaction
+from iamd.wire.errors import render_query_error
+from iamd.wire.query import QUERY_CONTENT_TYPE, decode_query, encode_query_response
+from iamd.wire.service_model import ServiceModel, load_service_model
+
+log = logging.getLogger("iamd.gateway")
+
+STS_VERSION = "2011-06-15"
+
+Response = tuple[int, dict[str, str], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryService:
+    name: str  # "iam" or "sts": the signing name and the action prefix
+    model: ServiceModel
+    operations: OperationTable
+    auth: AuthConfig
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    source_ip: str
+    user_agent: str
+    secure_transport: bool
+
+
+class QueryGateway:
+    def __init__(
+        self,
+        database: Database,
+        resolver: AccessKeyResolver,
+        deps: Dependencies,
+        clock: Clock,
+        authorizer: Authorizer,
+        auth: AuthConfig,
+    ) -> None:
+        self._database = database
+        self._resolver = resolver
+        self._deps = deps
+        self._clock = clock
+        self._authorizer = authorizer
+        self._services = {
+            name: QueryService(name, load_service_model(name), operations, AuthConfig(auth.max_skew, (name,)))
+            for name, operations in (("iam", iam.OPERATIONS), ("sts", sts.OPERATIONS))
+        }
+
+    def service_for(self, params: Mapping[str, str]) -> QueryService:
+        """IAM and STS share the endpoint; the API version tells them apart."""
+        return self._services["sts" if params.get("Version") == STS_VERSION else "iam"]
+
+    def handle(self, http: HttpRequest, params: Mapping[str, str], client: ClientInfo) -> Response:
+        request_id = str(uuid.uuid4())
+        service = self.service_for(params)
+        try:
+            body = self._process(service, http, params, client, request_id)
+        except IamdError as error:
+            return render_query_error(error, request_id, service.name)
+        except Exception:
+            log.exception("request %s failed", request_id)
+            return render_query_error(ServiceFailure(), request_id, service.name)
+        return 200, {"Content-Type": QUERY_CONTENT_TYPE, "x-amzn-RequestId": request_id}, body
+
+    def _process(
+        self,
+        service: QueryService,
+        http: HttpRequest,
+        params: Mapping[str, str],
+        client: ClientInfo,
+        request_id: str,
+    ) -> bytes:
+        now = self._clock.now()
+        authenticated = authenticate(http, self._resolver, now, service.auth)
+        name, typed = decode_query(service.model, params)
+        operation = service.operations.get(name)
+        if operation is None:
+            raise InvalidAction(f"The action {name} is not supported by this iamd server yet.")
+        meta = RequestMeta(
+            request_id=request_id,
+            now=now,
+            source_ip=client.source_ip,
+            user_agent=client.user_agent,
+            secure_transport=client.secure_transport,
+            region=authenticated.region,
+        )
+        transaction: AbstractContextManager[Transaction] = (
+            self._database.transaction() if operation.writes else self._database.read()
+        )
+        with transaction as tx:
+            caller = identify(tx, authenticated)
+            call = Call(caller=caller, meta=meta, tx=tx, deps=self._deps)
+            if operation.authorized:
+                self._authorizer.authorize(call, f"{service.name}:{name}", operation.target(call, typed))
+            result = operation.handler(call, typed)
+        return encode_query_response(service.model, name, result, request_id)

@@ -1,0 +1,106 @@
+"""What a service operation is given, and how operations are declared.
+
+An :class:`Operation` pairs the handler with ``target``, which names the resource ARN and the extra request
+context the operation's action is authorized against (``aws:RequestTag/*``, ``iam:PolicyARN``, ...). The
+gateway authorizes before the handler runs, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from iamd.auth.secrets import SecretBox
+from iamd.model import Role, User
+from iamd.policy.variables import ContextValue
+
+if TYPE_CHECKING:
+    from iamd.store import Transaction
+
+CallerKind = Literal["root", "user", "role_session", "federated_user"]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated principal behind a request."""
+
+    account_id: str
+    kind: CallerKind
+    arn: str
+    user_id: str  # aws:userid: AIDA... for users, the account id for root, AROA...:session for roles
+    access_key_id: str | None = None
+    user: User | None = None
+    role: Role | None = None
+    session_name: str | None = None
+
+    @property
+    def principal_type(self) -> str:
+        """``aws:PrincipalType`` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)."""
+        return {
+            "root": "Account",
+            "user": "User",
+            "role_session": "AssumedRole",
+            "federated_user": "FederatedUser",
+        }[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestMeta:
+    """Facts about the HTTP request that policies can test."""
+
+    request_id: str
+    now: datetime
+    source_ip: str
+    user_agent: str
+    secure_transport: bool
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """Long-lived parts handlers need besides the store."""
+
+    box: SecretBox
+
+
+@dataclass(slots=True)
+class Call:
+    caller: Caller
+    meta: RequestMeta
+    tx: Transaction
+    deps: Dependencies
+
+    @property
+    def account_id(self) -> str:
+        return self.caller.account_id
+
+    @property
+    def now(self) -> datetime:
+        return self.meta.now
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an operation acts on: the resource ARN and operation-specific context keys."""
+
+    resource: str
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+
+
+Params = dict[str, Any]
+Result = Mapping[str, Any]
+Handler = Callable[[Call, Params], Result]
+TargetOf = Callable[[Call, Params], Target]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    handler: Handler
+    target: TargetOf
+    writes: bool = True
+    authorized: bool = True  # False only where AWS requires no permission (sts:GetCallerIdentity)
+
+
+OperationTable = Mapping[str, Operation]

@@ -1,0 +1,99 @@
+"""Pieces every IAM resource module uses: ARNs, tags, pagination results, boundary and tag context.
+
+Result mappings use the member names of the IAM service model (``UserName``, ``CreateDate``, ...);
+``iamd.wire`` encodes them. Datetimes stay datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from iamd.errors import InvalidInput, NoSuchEntity
+from iamd.model import Tag, iam_arn
+from iamd.policy.variables import ContextValue
+from iamd.services import policies_of
+from iamd.services.authorize import tag_context
+from iamd.services.call import Call, Params, Target
+from iamd.store import Page
+
+T = TypeVar("T")
+
+MAX_TAGS_PER_REQUEST = 50
+
+
+def arn_of(call: Call, kind: str, path: str | None, name: str) -> str:
+    return iam_arn(call.account_id, kind, path or "/", name)
+
+
+def list_target(call: Call, kind: str, params: Params) -> Target:
+    """List operations are authorized against the kind's ARNs under the path prefix."""
+    prefix = params.get("PathPrefix") or "/"
+    return Target(iam_arn(call.account_id, kind, prefix if prefix.endswith("/") else prefix + "/", "*"))
+
+
+def tags_in(params: Params, member: str = "Tags") -> tuple[Tag, ...]:
+    """Tags from a request, refusing duplicates as AWS does (keys compare case-insensitively)."""
+    raw = params.get(member) or []
+    seen: set[str] = set()
+    tags = []
+    for item in raw:
+        key = item["Key"]
+        if key.lower() in seen:
+            raise InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        seen.add(key.lower())
+        tags.append(Tag(key, item["Value"]))
+    return tuple(tags)
+
+
+def tags_out(tags: Iterable[Tag]) -> list[dict[str, str]]:
+    return [{"Key": t.key, "Value": t.value} for t in tags]
+
+
+def resource_tag_context(tags: Iterable[Tag]) -> dict[str, ContextValue]:
+    """``aws:ResourceTag/<key>`` and IAM's own ``iam:ResourceTag/<key>`` for an existing entity."""
+    context: dict[str, ContextValue] = {}
+    for tag in tags:
+        context[f"aws:ResourceTag/{tag.key}"] = tag.value
+        context[f"iam:ResourceTag/{tag.key}"] = tag.value
+    return context
+
+
+def request_tag_context(params: Params, member: str = "Tags") -> dict[str, ContextValue]:
+    return tag_context(params.get(member))
+
+
+def boundary_context(arn: str | None) -> dict[str, ContextValue]:
+    return {"iam:PermissionsBoundary": arn} if arn else {}
+
+
+def page_result(page: Page[T], member: str, convert: Callable[[T], Mapping[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        member: [convert(item) for item in page.items],
+        "IsTruncated": page.is_truncated,
+    }
+    if page.marker is not None:
+        result["Marker"] = page.marker
+    return result
+
+
+def paging(params: Params) -> dict[str, Any]:
+    """``marker`` and ``max_items`` keyword arguments for a repository's list method."""
+    out: dict[str, Any] = {"marker": params.get("Marker")}
+    if params.get("MaxItems") is not None:
+        out["max_items"] = params["MaxItems"]
+    return out
+
+
+def require_policy_exists(call: Call, arn: str) -> None:
+    """NoSuchEntity for a managed policy ARN that names nothing (AWS or customer managed)."""
+    if policies_of.aws_managed_document(arn) is not None:
+        return
+    if call.tx.policies.find(arn) is None:
+        raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+
+
+def boundary_result(arn: str | None) -> dict[str, str] | None:
+    if arn is None:
+        return None
+    return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
