@@ -1,8 +1,7 @@
-"""The IAM service: every operation, gathered from one module per resource."""
+"""The IAM service: one module per resource, each exporting an ``OPERATIONS`` table."""
 
-from iamd.services.call import Operation
-from iamd.services.iam import users
+import sys
 
-OPERATIONS: dict[str, Operation] = {
-    **users.OPERATIONS,
-}
+from iamd.services.registry import collect_operations
+
+OPERATIONS = collect_operations(sys.modules[__name__])

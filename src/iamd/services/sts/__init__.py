@@ -1,8 +1,7 @@
-"""The STS service: every operation, gathered from one module per concern."""
+"""The STS service: one module per concern, each exporting an ``OPERATIONS`` table."""
 
-from iamd.services.call import Operation
-from iamd.services.sts import identity
+import sys
 
-OPERATIONS: dict[str, Operation] = {
-    **identity.OPERATIONS,
-}
+from iamd.services.registry import collect_operations
+
+OPERATIONS = collect_operations(sys.modules[__name__])
