@@ -68,10 +68,13 @@ def is_known_service(prefix: str) -> bool:
     return prefix.lower() in service_titles()
 
 
-@functools.cache
 def service(prefix: str) -> ServiceCatalog | None:
     """The catalog of one service, or None when the prefix is unknown. Read once, then cached."""
-    key = prefix.lower()
+    return _service(prefix.lower())
+
+
+@functools.cache
+def _service(key: str) -> ServiceCatalog | None:
     title = service_titles().get(key)
     if title is None:
         return None

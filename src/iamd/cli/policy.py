@@ -102,3 +102,8 @@ def simulate(source: str, policies_file: str | None, output_format: str) -> None
         else:
             out.write(_text_line(result) + "\n")
     sys.exit(1 if failed else 0)
+
+
+from iamd.cli.policy_validate import validate  # noqa: E402 (registered after the group exists)
+
+policy.add_command(validate)

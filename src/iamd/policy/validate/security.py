@@ -70,7 +70,7 @@ def check_security(subject: Subject, statement: Statement, findings: Findings) -
 def _check_pass_role(statement: Statement, findings: Findings) -> None:
     if any(c.key.lower() == _PASSED_TO_SERVICE for c in statement.conditions):
         return
-    where = statement.location
+    where = (*statement.location.path, "Action" if statement.action is not None else "NotAction")
     if statement.action is not None:
         actions = [a.value for a in statement.action]
         if not _covers(actions, _PASS_ROLE):
