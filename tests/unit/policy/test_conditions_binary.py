@@ -30,7 +30,8 @@ def holds(
     parsed = parse_policy(document)
     predicate = compile_clause(parsed.statements[0].conditions[0], variables_enabled=parsed.variables_enabled)
     # Request.build lower-cases key names: condition key names match case-insensitively.
-    return predicate(Request.build(PRINCIPAL, "s3:GetObject", "*", None, context).context)
+    values_as_given = {k: v if isinstance(v, str) else tuple(v) for k, v in context.items()}
+    return predicate(Request.build(PRINCIPAL, "s3:GetObject", "*", None, values_as_given).context)
 
 
 QmluYXJ5 = "QmluYXJ5VmFsdWVJbkJhc2U2NA=="  # the documentation's example value
