@@ -148,3 +148,19 @@ class Attachments(Repository):
                 to_role(row) for row in self.connection.execute(attached_to(roles, PrincipalKind.ROLE))
             ),
         )
+
+    def boundary_entities(self, policy_arn: str) -> PolicyEntities:
+        """ListEntitiesForPolicy with PolicyUsageFilter=PermissionsBoundary: the users and roles whose
+        permissions boundary is this policy, each by name (groups have no boundary)."""
+
+        def bounded(entity: Table) -> Any:
+            return (
+                select(entity)
+                .where(entity.c.permissions_boundary_arn == policy_arn)
+                .order_by(entity.c.name_lower)
+            )
+
+        return PolicyEntities(
+            users=tuple(to_user(row) for row in self.connection.execute(bounded(users))),
+            roles=tuple(to_role(row) for row in self.connection.execute(bounded(roles))),
+        )
