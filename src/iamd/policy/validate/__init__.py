@@ -18,9 +18,11 @@ from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import POLICY_TYPES, Finding, Findings, FindingType, PolicyType
 from iamd.policy.validate.iam import validate_for_iam
 from iamd.policy.validate.limits import check_size
+from iamd.policy.validate.principals import check_principals
 from iamd.policy.validate.security import check_security
 from iamd.policy.validate.statements import check_statement_catalog
 from iamd.policy.validate.structure import check_structure
+from iamd.policy.validate.variables import check_variables
 
 __all__ = [
     "POLICY_TYPES",
@@ -61,5 +63,7 @@ def validate_policy(text: str, policy_type: PolicyType = "identity") -> list[Fin
         check_statement_catalog(subject, statement, findings)
         check_conditions(subject, statement, findings)
         check_security(subject, statement, findings)
+        check_principals(subject, statement, findings)
+        check_variables(subject, statement, findings)
     check_size(text, policy_type, findings)
     return findings.items

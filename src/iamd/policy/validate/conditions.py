@@ -50,6 +50,8 @@ _OPERATOR_TYPE_NAMES = {
 _EPOCH_TIME = "aws:epochtime"
 _TAG_KEYS = ("aws:requesttag", "aws:resourcetag", "aws:principaltag")
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
+# ISO 8601 extended dates (optionally with a time) and epoch seconds resolve as authors expect.
+_RECOMMENDED_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}([T ].*)?|-?\d+(\.\d+)?)$")
 
 
 def check_conditions(subject: Subject, statement: Statement, findings: Findings) -> None:
@@ -167,6 +169,13 @@ def _check_values(document: PolicyDocument, clause: ConditionClause, family: str
                 "YYYY-MM-DD or other ISO 8601 date/time format.",
                 value.location,
             )
+        elif family == "Date" and _surprising_date(text.strip()):
+            findings.warning(
+                "INVALID_DATE_VALUE",
+                f"The date {text} might not resolve as expected. We recommend that you use the YYYY-MM-DD "
+                "format.",
+                value.location,
+            )
         elif family in ("Bool", "Null") and text.lower() not in ("true", "false"):
             findings.warning(
                 "TYPE_MISMATCH_BOOLEAN",
@@ -188,6 +197,14 @@ def _check_values(document: PolicyDocument, clause: ConditionClause, family: str
                 "update the condition operator to include Like.",
                 value.location,
             )
+
+
+def _surprising_date(text: str) -> bool:
+    """ISO 8601 basic format (``20200101T000000Z``) or eight digits that read as a date but are taken as
+    epoch seconds (``20200101`` is 1970-08-23)."""
+    if not _RECOMMENDED_DATE.match(text):
+        return True
+    return len(text) == 8 and text.isdigit() and text[:2] in ("19", "20") and "01" <= text[4:6] <= "12"
 
 
 def _like(clause: ConditionClause) -> bool:

@@ -12,6 +12,7 @@ from iamd.errors import LimitExceeded, MalformedPolicyDocument
 from iamd.policy.validate.findings import Finding, PolicyType
 from iamd.policy.validate.limits import policy_size, quota_for
 
+_EXACT = "<the finding's message, which is IAM's own>"
 # Issue codes of findings that IAM (or Organizations for SCPs/RCPs) refuses to store, with IAM's message
 # where it differs from the finding's. None keeps the finding's own message.
 _REJECTED: dict[str, str | None] = {
@@ -49,6 +50,9 @@ _REJECTED: dict[str, str | None] = {
     "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL": None,
     "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE": "Has prohibited field Resource",
     "ROLE_TRUST_POLICY_UNSUPPORTED_ACTION": "AssumeRole policy may only specify STS AssumeRole actions.",
+    "INVALID_PRINCIPAL_FORMAT": _EXACT,
+    "UNSUPPORTED_WILDCARD_IN_PRINCIPAL": None,
+    "INVALID_SERVICE_PRINCIPAL_FORMAT": None,
     "SCP_SYNTAX_ERROR_PRINCIPAL": None,
     "RCP_SYNTAX_ERROR_ALLOW": None,
     "RCP_SYNTAX_ERROR_NOTACTION": None,
@@ -63,9 +67,12 @@ def iam_rejection(finding: Finding) -> str | None:
     """The message IAM answers for this finding, or None when IAM stores such a document."""
     if finding.finding_type != "ERROR" or finding.issue_code not in _REJECTED:
         return None
-    message = _REJECTED[finding.issue_code] or finding.message
-    if finding.issue_code == "INVALID_ARN_PREFIX":
+    message = _REJECTED[finding.issue_code]
+    if message == _EXACT:
         return finding.message
+    if message is None:
+        # Our own wording: say where, as IAM's messages are terse.
+        return f"{finding.message} (at {finding.location_path})" if finding.path else finding.message
     return message
 
 
@@ -80,8 +87,7 @@ def validate_for_iam(text: str, policy_type: PolicyType = "identity", *, max_siz
     for finding in validate_policy(text, policy_type):
         message = iam_rejection(finding)
         if message is not None:
-            where = f" (at {finding.location_path})" if finding.path else ""
-            raise MalformedPolicyDocument(f"{message}{where}" if message == finding.message else message)
+            raise MalformedPolicyDocument(message)
     quota = quota_for(policy_type)
     limit = max_size or (quota.limit if quota else None)
     if limit is None:

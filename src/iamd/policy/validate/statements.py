@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iamd import catalog
 from iamd.policy.ast import Statement
-from iamd.policy.validate.actions import check_redundant_actions, resolve_actions
+from iamd.policy.validate.actions import ResolvedAction, check_redundant_actions, resolve_actions
 from iamd.policy.validate.arns import check_resource_syntax, check_resources_fit_actions
 from iamd.policy.validate.conditions import check_keys_apply
 from iamd.policy.validate.context import Subject
@@ -27,7 +27,7 @@ def check_statement_catalog(subject: Subject, statement: Statement, findings: Fi
             check_resource_syntax(resources, findings)
 
 
-def _check_rcp_services(resolved: list, findings: Findings) -> None:  # type: ignore[type-arg]
+def _check_rcp_services(resolved: list[ResolvedAction], findings: Findings) -> None:
     supported = catalog.rcp_supported_services()
     for entry in resolved:
         if entry.service and entry.known_service and entry.service not in supported:
