@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Row, and_, delete, func, select, update
+from sqlalchemy import Connection, Row, Table, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from iamd.errors import DeleteConflict, NoSuchEntity
@@ -25,6 +25,7 @@ from iamd.store.repositories.tags import add_tags, list_tags, remove_tags
 from iamd.store.schema import (
     POLICY_VERSION_SLOTS,
     group_attached_policies,
+    groups,
     managed_policies,
     managed_policy_tags,
     policy_versions,
@@ -35,6 +36,7 @@ from iamd.store.schema import (
 )
 from iamd.store.violations import Violation, attempt, classify
 
+AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
 ATTACHED = "Cannot delete a policy attached to entities."
 POLICY_DEPENDENTS: tuple[Dependent, ...] = (
     (user_attached_policies.c.policy_id, ATTACHED),
@@ -43,6 +45,10 @@ POLICY_DEPENDENTS: tuple[Dependent, ...] = (
     (users.c.permissions_boundary_policy_id, ATTACHED),
     (roles.c.permissions_boundary_policy_id, ATTACHED),
 )
+
+
+PolicyUsage = Literal["PermissionsPolicy", "PermissionsBoundary"]
+"""ListPolicies' PolicyUsageFilter: attached as a permissions policy, or used as a permissions boundary."""
 
 
 def not_found(arn: str) -> NoSuchEntity:
@@ -180,16 +186,27 @@ class Policies(Repository):
         *,
         path_prefix: str = "/",
         only_attached: bool = False,
+        usage: PolicyUsage | None = None,
         marker: str | None = None,
+        names_from: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[ManagedPolicy]:
-        """ListPolicies with Scope=Local (AWS managed policies come from the catalog), by name."""
+        """ListPolicies with Scope=Local (AWS managed policies come from the catalog), by lower-cased name.
+
+        With ``only_attached``, ``usage`` picks policies used as a boundary (``PermissionsBoundary``)
+        instead of attached ones. ``names_from`` starts the page at that lower-cased name, inclusively (a
+        caller merging this list with another one needs that; ``marker`` starts strictly after its name).
+        """
         statement = _POLICY_SELECT.where(
             managed_policies.c.account_id == account_id,
             path_prefix_filter(managed_policies.c.path, path_prefix),
         )
         if only_attached:
-            statement = statement.where(_ATTACHMENTS > 0)
+            statement = statement.where(
+                (_BOUNDARY_USES if usage == "PermissionsBoundary" else _ATTACHMENTS) > 0
+            )
+        if names_from is not None:
+            statement = statement.where(managed_policies.c.name_lower >= names_from)
         return fetch_page(
             self.connection,
             statement,
@@ -198,6 +215,35 @@ class Policies(Repository):
             marker=marker,
             max_items=max_items,
         )
+
+    def aws_managed_usage(self, account_id: str, arn: str | None = None) -> dict[str, tuple[int, int]]:
+        """(AttachmentCount, PermissionsBoundaryUsageCount) of AWS managed policies within one account.
+
+        AWS managed policies are shared by every account, so their counts are taken over the account's own
+        users, groups and roles only. Policies in use by nothing are left out. ``arn`` narrows it to one.
+        """
+        usage: dict[str, list[int]] = {}
+
+        def add(link_column: Any, entity: Table, owner_column: Any, slot: int) -> None:
+            source: Any = entity
+            if owner_column is not None:  # a link table: its rows name the entity by id
+                source = owner_column.table.join(entity, owner_column == entity.c.id)
+            wanted = link_column == arn if arn is not None else link_column.startswith(AWS_MANAGED_PREFIX)
+            statement = (
+                select(link_column, func.count())
+                .select_from(source)
+                .where(entity.c.account_id == account_id, wanted)
+                .group_by(link_column)
+            )
+            for policy_arn, count in self.connection.execute(statement):
+                usage.setdefault(policy_arn, [0, 0])[slot] += int(count)
+
+        add(user_attached_policies.c.policy_arn, users, user_attached_policies.c.owner_id, 0)
+        add(group_attached_policies.c.policy_arn, groups, group_attached_policies.c.owner_id, 0)
+        add(role_attached_policies.c.policy_arn, roles, role_attached_policies.c.owner_id, 0)
+        add(users.c.permissions_boundary_arn, users, None, 1)
+        add(roles.c.permissions_boundary_arn, roles, None, 1)
+        return {policy_arn: (counts[0], counts[1]) for policy_arn, counts in usage.items()}
 
     def _lock(self, arn: str, at: datetime | None = None, *, new_version: bool = False) -> tuple[str, int]:
         """Take the policy row's lock; (policy id, the version number a new version gets).
