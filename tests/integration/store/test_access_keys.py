@@ -96,6 +96,30 @@ def test_status_and_last_used(database: Database, create_user: Callable[..., Use
     assert found.last_used == AccessKeyLastUsed(at, "iam", "us-east-1")
 
 
+def test_recent_use_is_not_written_again(database: Database, create_user: Callable[..., User]) -> None:
+    alice = create_user("alice")
+    first = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
+    with database.transaction() as tx:
+        key = tx.access_keys.create(key_for(alice))
+        assert tx.access_keys.record_use(key.id, first, "iam", "us-east-1", unless_used_since=first)
+        # Used at 08:30; a write "unless used since 08:29:30" is skipped, one "since 08:30:01" is not.
+        skipped = tx.access_keys.record_use(
+            key.id,
+            first.replace(second=30),
+            "sts",
+            "eu-west-1",
+            unless_used_since=first.replace(minute=29, second=30),
+        )
+        assert not skipped
+        assert tx.access_keys.get(key.id).last_used == AccessKeyLastUsed(first, "iam", "us-east-1")
+        later = first.replace(minute=31, second=1)
+        assert tx.access_keys.record_use(
+            key.id, later, "sts", "eu-west-1", unless_used_since=first.replace(second=1)
+        )
+        assert tx.access_keys.get(key.id).last_used == AccessKeyLastUsed(later, "sts", "eu-west-1")
+        assert not tx.access_keys.record_use("AKIANOSUCHKEY0000000", later, "iam", "us-east-1")
+
+
 def test_a_key_is_only_changed_through_its_owner(
     database: Database, create_user: Callable[..., User]
 ) -> None:

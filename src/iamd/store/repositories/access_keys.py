@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from iamd.errors import NoSuchEntity
@@ -25,6 +25,20 @@ _SELECT = select(access_keys, users.c.name.label("user_name")).outerjoin(
     users, users.c.id == access_keys.c.user_id
 )
 _BY_ID = _SELECT.where(access_keys.c.id == bindparam("id"))  # prebuilt: every signed request looks its key up
+
+
+_RECORD_USE = (
+    update(access_keys)
+    .where(access_keys.c.id == bindparam("key_id"))
+    .values(
+        last_used_date=bindparam("at"),
+        last_used_service=bindparam("service"),
+        last_used_region=bindparam("region"),
+    )
+)
+_RECORD_STALE_USE = _RECORD_USE.where(
+    or_(access_keys.c.last_used_date.is_(None), access_keys.c.last_used_date < bindparam("since"))
+)
 
 
 def not_found(access_key_id: str) -> NoSuchEntity:
@@ -128,10 +142,27 @@ class AccessKeys(Repository):
         if not removed:
             raise not_found(access_key_id)
 
-    def record_use(self, access_key_id: str, at: datetime, service: str, region: str) -> None:
-        """GetAccessKeyLastUsed's data; written when a request signed with the key is accepted."""
-        self.connection.execute(
-            update(access_keys)
-            .where(access_keys.c.id == access_key_id)
-            .values(last_used_date=at, last_used_service=service, last_used_region=region)
-        )
+    def record_use(
+        self,
+        access_key_id: str,
+        at: datetime,
+        service: str,
+        region: str,
+        *,
+        unless_used_since: datetime | None = None,
+    ) -> bool:
+        """GetAccessKeyLastUsed's data; written when a request signed with the key is accepted.
+
+        With ``unless_used_since``, nothing is written when the stored date is at or after it: the
+        database compares, so one statement decides and a skipped write touches no row. True when written.
+        """
+        if unless_used_since is None:
+            statement = _RECORD_USE
+            params: dict[str, Any] = {}
+        else:
+            statement = _RECORD_STALE_USE
+            params = {"since": unless_used_since}
+        written = self.connection.execute(
+            statement, {"key_id": access_key_id, "at": at, "service": service, "region": region, **params}
+        ).rowcount
+        return bool(written)

@@ -1,0 +1,47 @@
+"""Console passwords: Argon2id hashes (argon2-cffi), never the password itself.
+
+The hash string is self-describing (``$argon2id$v=19$m=...,t=...,p=...$salt$hash``), so verification
+keeps working when the parameters below change; :func:`needs_rehash` tells a caller holding the clear
+password (at sign-in) to store a fresh hash. Nothing here logs, and passwords travel as
+:class:`~iamd.auth.secrets.Secret` so that a stray ``repr`` or log line shows ``****``.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from iamd.auth.secrets import Secret
+
+# RFC 9106's second recommended option (64 MiB, 3 passes): argon2-cffi's default, spelled out with the
+# type pinned to Argon2id so a library default change cannot weaken stored hashes.
+_HASHER = PasswordHasher(
+    time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16, type=Type.ID
+)
+
+ARGON2ID_PREFIX = "$argon2id$"
+
+
+def hash_password(password: Secret) -> str:
+    """An Argon2id hash of ``password`` with a fresh random salt."""
+    return _HASHER.hash(password.reveal())
+
+
+def verify_password(password_hash: str, password: Secret) -> bool:
+    """True when ``password`` matches ``password_hash``; False for a wrong password or an unusable hash.
+
+    Only Argon2id hashes are accepted: anything else in the column is treated as a mismatch."""
+    if not password_hash.startswith(ARGON2ID_PREFIX):
+        return False
+    try:
+        return _HASHER.verify(password_hash, password.reveal())
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when ``password_hash`` was made with other parameters than today's."""
+    try:
+        return _HASHER.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
