@@ -1,7 +1,7 @@
 """Inline policies of users, groups and roles through boto3 against a real server, SQLite and PostgreSQL.
 
-Behaviour from https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html, API_GetUserPolicy.html,
-API_DeleteUserPolicy.html, API_ListUserPolicies.html, their Group and Role siblings, and the size quotas in
+Behaviour from https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html,
+API_GetUserPolicy.html, API_DeleteUserPolicy.html, API_ListUserPolicies.html, their Group and Role siblings, and the size quotas in
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (aggregate inline policy size per
 entity: user 2,048, group 5,120, role 10,240 characters, white space not counted).
 """
@@ -174,7 +174,7 @@ def test_unknown_owner_is_no_such_entity(iamd_server: RunningServer, kind: tuple
         lambda: api.put("p", json.dumps(_policy("s3:GetObject"))),
         lambda: api.get("p"),
         lambda: api.delete("p"),
-        lambda: api.list(),
+        api.list,
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
