@@ -1,7 +1,8 @@
 """Inline policies of users, groups and roles through boto3 against a real server, SQLite and PostgreSQL.
 
 Behaviour from https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html,
-API_GetUserPolicy.html, API_DeleteUserPolicy.html, API_ListUserPolicies.html, their Group and Role siblings, and the size quotas in
+API_GetUserPolicy.html, API_DeleteUserPolicy.html, API_ListUserPolicies.html, their Group and Role
+siblings, and the size quotas in
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (aggregate inline policy size per
 entity: user 2,048, group 5,120, role 10,240 characters, white space not counted).
 """
