@@ -292,3 +292,20 @@ quota_usage = Table(
     PrimaryKeyConstraint("scope_id", "kind"),
     CheckConstraint("used >= 0", name="used_not_negative"),
 )
+
+# One custom password policy per account (UpdateAccountPasswordPolicy); no row: AWS's default applies.
+# NULL max age, reuse prevention and hard expiry mean "not set", as GetAccountPasswordPolicy leaves them out.
+password_policies = Table(
+    "password_policies",
+    metadata,
+    Column("account_id", String(12), _cascade("accounts.id"), primary_key=True),
+    Column("minimum_password_length", Integer, nullable=False),
+    Column("require_symbols", Boolean, nullable=False),
+    Column("require_numbers", Boolean, nullable=False),
+    Column("require_uppercase_characters", Boolean, nullable=False),
+    Column("require_lowercase_characters", Boolean, nullable=False),
+    Column("allow_users_to_change_password", Boolean, nullable=False),
+    Column("max_password_age", Integer, nullable=True),
+    Column("password_reuse_prevention", Integer, nullable=True),
+    Column("hard_expiry", Boolean, nullable=True),
+)

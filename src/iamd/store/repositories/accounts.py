@@ -1,18 +1,36 @@
-"""Accounts: a 12-digit id, an optional alias (unique across all accounts), a creation date."""
+"""Accounts: a 12-digit id, an optional alias (unique across all accounts), a creation date, and the
+account's custom password policy (at most one)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from iamd.errors import NoSuchEntity
 from iamd.model import Account
 from iamd.store import quota_usage
 from iamd.store.repositories.base import Repository
-from iamd.store.schema import accounts, groups, managed_policies, roles, users
+from iamd.store.schema import accounts, groups, managed_policies, password_policies, roles, users
 
 _BY_ID = select(accounts).where(accounts.c.id == bindparam("id"))
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordPolicy:
+    """An account's custom password policy; ``None`` fields were not set (AWS leaves them out)."""
+
+    minimum_password_length: int = 8
+    require_symbols: bool = False
+    require_numbers: bool = False
+    require_uppercase_characters: bool = False
+    require_lowercase_characters: bool = False
+    allow_users_to_change_password: bool = False
+    max_password_age: int | None = None
+    password_reuse_prevention: int | None = None
+    hard_expiry: bool | None = None
 
 
 def _account(row: Row[Any]) -> Account:
@@ -69,3 +87,38 @@ class Accounts(Repository):
     def quota_used(self, scope_id: str, quota: str) -> int:
         """The counter behind a quota (for tests and GetAccountSummary)."""
         return quota_usage.used(self.connection, scope_id, quota)
+
+    def password_policy(self, account_id: str) -> PasswordPolicy | None:
+        """The custom password policy, or None when the account has none (AWS's default applies)."""
+        row = self.connection.execute(
+            select(password_policies).where(password_policies.c.account_id == account_id)
+        ).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        del values["account_id"]
+        return PasswordPolicy(**values)
+
+    def set_password_policy(self, account_id: str, policy: PasswordPolicy) -> None:
+        """UpdateAccountPasswordPolicy: replace the whole policy (unset fields take their defaults).
+
+        One upsert, so concurrent updates never collide on the primary key."""
+        values = asdict(policy)
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(password_policies)
+            .values(account_id=account_id, **values)
+            .on_conflict_do_update(index_elements=[password_policies.c.account_id], set_=values)
+        )
+        self._insert(
+            statement,
+            exists_message="",  # the upsert cannot collide
+            missing_message=f"The account {account_id} cannot be found.",
+        )
+
+    def delete_password_policy(self, account_id: str) -> bool:
+        """DeleteAccountPasswordPolicy; False when there was none."""
+        removed = self.connection.execute(
+            delete(password_policies).where(password_policies.c.account_id == account_id)
+        ).rowcount
+        return bool(removed)

@@ -1,0 +1,48 @@
+"""Accounts: aliases (unique across accounts), entity counts, and the custom password policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from iamd.errors import EntityAlreadyExists
+from iamd.model import Account, User
+from iamd.store import Database
+from iamd.store.repositories.accounts import PasswordPolicy
+
+from .conftest import ACCOUNT, NOW, exactly
+
+OTHER = "210987654321"
+
+
+def test_alias_is_unique_across_accounts(database: Database, account: str) -> None:
+    with database.transaction() as tx:
+        tx.accounts.create(Account(OTHER, None, NOW))
+        tx.accounts.set_alias(ACCOUNT, "acme")
+    with database.transaction() as tx, exactly(EntityAlreadyExists, "The account alias acme already exists."):
+        tx.accounts.set_alias(OTHER, "acme")
+    with database.transaction() as tx:
+        tx.accounts.set_alias(ACCOUNT, None)
+        tx.accounts.set_alias(OTHER, "acme")
+        assert (tx.accounts.get(ACCOUNT).alias, tx.accounts.get(OTHER).alias) == (None, "acme")
+
+
+def test_usage_counts_entities(database: Database, create_user: Callable[..., User]) -> None:
+    create_user("alice")
+    create_user("bob")
+    with database.read() as tx:
+        assert tx.accounts.usage(ACCOUNT) == {"Users": 2, "Groups": 0, "Roles": 0, "Policies": 0}
+
+
+def test_password_policy_set_replace_delete(database: Database, account: str) -> None:
+    strict = PasswordPolicy(14, True, True, True, True, True, 90, 24, True)
+    with database.transaction() as tx:
+        assert tx.accounts.password_policy(ACCOUNT) is None
+        tx.accounts.set_password_policy(ACCOUNT, strict)
+    with database.read() as tx:
+        assert tx.accounts.password_policy(ACCOUNT) == strict
+    with database.transaction() as tx:
+        tx.accounts.set_password_policy(ACCOUNT, PasswordPolicy(minimum_password_length=10))
+        assert tx.accounts.password_policy(ACCOUNT) == PasswordPolicy(minimum_password_length=10)
+        assert tx.accounts.delete_password_policy(ACCOUNT)
+        assert not tx.accounts.delete_password_policy(ACCOUNT)
+        assert tx.accounts.password_policy(ACCOUNT) is None
