@@ -40,22 +40,28 @@ ACCOUNT = "111122223333"
 STATEMENTS_PER_POLICY = 20  # a principal's statements spread over several attached policies
 
 
-def pin_to_one_core() -> str:
+def pin_to_one_core(cpu: int) -> str:
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
-        return "pinned to CPU 0"
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
     return "not pinned (no sched_setaffinity)"
 
 
-def rate(run_once: Callable[[], int], min_seconds: float) -> float:
+@dataclass(frozen=True)
+class Rate:
+    wall: float  # operations per second of elapsed time (time.perf_counter)
+    cpu: float  # operations per second of this process's CPU time: steadier when others share the core
+
+
+def rate(run_once: Callable[[], int], min_seconds: float) -> Rate:
     """Operations per second of ``run_once`` (which returns how many operations it did), after a warm-up."""
     run_once()
-    done, start = 0, time.perf_counter()
+    done, start, cpu_start = 0, time.perf_counter(), time.process_time()
     while True:
         done += run_once()
         elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
-            return done / elapsed
+            return Rate(done / elapsed, done / max(time.process_time() - cpu_start, 1e-9))
 
 
 # -- (a) the repository's own cases ---------------------------------------------------------------------
@@ -73,10 +79,10 @@ def load_cases() -> list[tuple[Request, PolicySet]]:
     return pairs
 
 
-def bench_cases(min_seconds: float) -> tuple[int, float]:
+def bench_cases(min_seconds: float) -> tuple[int, Rate]:
     pairs = load_cases()
     if not pairs:
-        return 0, 0.0
+        return 0, Rate(0.0, 0.0)
 
     def once() -> int:
         for request, policies in pairs:
@@ -239,7 +245,7 @@ def policy_set(documents: Sequence[dict[str, Any]]) -> PolicySet:
 @dataclass(frozen=True)
 class SyntheticResult:
     n: int
-    rate: float
+    rate: Rate
     outcomes: Counter[str]
 
 
@@ -258,28 +264,41 @@ def bench_synthetic(n: int, requests: Sequence[Request], min_seconds: float) -> 
 # -- (c) compile cost -----------------------------------------------------------------------------------
 
 
-def bench_compile(n: int, min_seconds: float) -> float:
-    """Seconds to parse and compile one policy document of ``n`` statements, cache cleared each time."""
+def bench_compile(n: int, min_seconds: float) -> tuple[float, float]:
+    """Seconds (wall, CPU) to parse and compile one policy of ``n`` statements, cache cleared each time.
+
+    The best of repeated calls (as timeit advises): a single compile is short enough for other work on the
+    machine or a garbage collection to double it."""
     rng = random.Random(n)
     document = {"Version": "2012-10-17", "Statement": [synthetic_statement(rng, i) for i in range(n)]}
-
-    def once() -> int:
+    best_wall = best_cpu = float("inf")
+    deadline = time.perf_counter() + min_seconds
+    runs = 0
+    while runs < 3 or time.perf_counter() < deadline:
         policy_compile._compile_canonical.cache_clear()
+        start, cpu_start = time.perf_counter(), time.process_time()
         compile_json(document, with_principals=False)
-        return 1
-
-    return 1.0 / rate(once, min_seconds)
+        best_wall = min(best_wall, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu_start)
+        runs += 1
+    return best_wall, best_cpu
 
 
 # -- output ---------------------------------------------------------------------------------------------
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: the first and last columns left-aligned (labels), the others right-aligned."""
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
-    line = "  ".join("-" * w for w in widths)
-    out = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), line]
-    out += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
-    return "\n".join(out)
+    last = len(widths) - 1
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i in (0, last) else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([title, line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -295,9 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--requests", type=int, default=10_000, help="distinct synthetic requests (default 10000)"
     )
+    parser.add_argument("--cpu", type=int, default=0, help="the core to pin to (default 0)")
     parser.add_argument("--seconds", type=float, default=1.5, help="minimum timed seconds per figure")
     args = parser.parse_args(argv)
-    print(f"iamd policy benchmark, Python {sys.version.split()[0]}, {pin_to_one_core()}")
+    print(f"iamd policy benchmark, Python {sys.version.split()[0]}, {pin_to_one_core(args.cpu)}")
     requests = synthetic_requests(args.requests)
 
     if args.profile:
@@ -314,44 +334,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         return 0
 
+    header = ["measurement", "wall", "CPU time", "unit", "target", "", "notes"]
+    rows: list[list[str]] = []
     count, cases_rate = bench_cases(args.seconds)
-    print()
-    print(
-        table(
-            "(a) repository evaluation cases replayed",
-            ["cases", "decisions/s"],
-            [[str(count), f"{cases_rate:,.0f}"]],
-        )
-    )
-
-    rows = []
+    rows.append(
+        [f"(a) {count} repository cases replayed", f"{cases_rate.wall:,.0f}", f"{cases_rate.cpu:,.0f}",
+         "decisions/s", "-", "", ""]
+    )  # fmt: skip
     for n in SIZES:
         result = bench_synthetic(n, requests, args.seconds)
         target = TARGETS.get(n)
-        verdict = "" if target is None else ("met" if result.rate >= target else "MISSED")
-        mix = " / ".join(f"{result.outcomes[d]}" for d in ("Allow", "ExplicitDeny", "ImplicitDeny"))
-        rows.append([str(n), f"{result.rate:,.0f}", f"{target:,}" if target else "-", verdict, mix])
-    print()
-    print(
-        table(
-            f"(b) synthetic principal, {len(requests):,} distinct requests",
-            ["N statements", "decisions/s", "target", "", "Allow / ExplicitDeny / ImplicitDeny"],
-            rows,
-        )
-    )
-
-    compile_rows = []
+        # Judged on CPU time: on a shared machine the wall clock also counts other people's work.
+        verdict = "" if target is None else ("met" if result.rate.cpu >= target else "MISSED")
+        mix = "/".join(f"{result.outcomes[d]}" for d in ("Allow", "ExplicitDeny", "ImplicitDeny"))
+        rows.append(
+            [f"(b) synthetic principal, N={n}", f"{result.rate.wall:,.0f}", f"{result.rate.cpu:,.0f}",
+             "decisions/s", f"{target:,}" if target else "-", verdict, f"Allow/ExplDeny/ImplDeny {mix}"]
+        )  # fmt: skip
     for n in SIZES:
-        seconds = bench_compile(n, min(args.seconds, 1.0))
-        compile_rows.append([str(n), f"{seconds * 1e6:,.1f}", f"{seconds * 1e6 / n:,.1f}"])
+        wall, cpu = bench_compile(n, min(args.seconds, 1.0))
+        per_statement = f"{cpu * 1e6 / n:,.1f} µs/statement (CPU)"
+        label = f"(c) compile one policy, N={n}"
+        rows.append([label, f"{wall * 1e6:,.0f}", f"{cpu * 1e6:,.0f}", "µs/policy", "-", "", per_statement])
     print()
-    print(
-        table(
-            "(c) compile cost (cache cleared, compile_json)",
-            ["N statements", "µs / policy", "µs / statement"],
-            compile_rows,
-        )
-    )
+    print(table(f"policy engine, one core, {len(requests):,} distinct synthetic requests", header, rows))
     return 0
 
 
