@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from iamd.auth.authenticate import AccessKeyResolver, AuthConfig, authenticate
+from iamd.auth.session_tokens import SessionTokens
 from iamd.auth.sigv4 import HttpRequest
 from iamd.clock import Clock
 from iamd.errors import IamdError, InvalidAction, ServiceFailure
@@ -65,6 +66,8 @@ class QueryGateway:
         self._deps = deps
         self._clock = clock
         self._authorizer = authorizer
+        # Temporary credentials are sealed with the master key, so every worker verifies them alike.
+        self._sessions = SessionTokens(deps.box)
         self._services = {
             name: QueryService(name, load_service_model(name), operations, AuthConfig(auth.max_skew, (name,)))
             for name, operations in (("iam", iam.OPERATIONS), ("sts", sts.OPERATIONS))
@@ -95,7 +98,7 @@ class QueryGateway:
         request_id: str,
     ) -> bytes:
         now = self._clock.now()
-        authenticated = authenticate(http, self._resolver, now, service.auth)
+        authenticated = authenticate(http, self._resolver, now, service.auth, self._sessions)
         name, typed = decode_query(service.model, params)
         operation = service.operations.get(name)
         if operation is None:
@@ -112,7 +115,7 @@ class QueryGateway:
             self._database.transaction() if operation.writes else self._database.read()
         )
         with transaction as tx:
-            caller = identify(tx, authenticated)
+            caller = identify(tx, authenticated, self._sessions)
             call = Call(caller=caller, meta=meta, tx=tx, deps=self._deps)
             if operation.authorized:
                 self._authorizer.authorize(call, f"{service.name}:{name}", operation.target(call, typed))

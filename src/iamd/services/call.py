@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from iamd.auth.secrets import SecretBox
+from iamd.auth.session_tokens import Session
 from iamd.model import Role, User
 from iamd.policy.variables import ContextValue
 
@@ -34,6 +35,7 @@ class Caller:
     user: User | None = None
     role: Role | None = None
     session_name: str | None = None
+    session: Session | None = None  # temporary credentials: the decoded session token
 
     @property
     def principal_type(self) -> str:
@@ -87,6 +89,10 @@ class Target:
 
     resource: str
     context: Mapping[str, ContextValue] = field(default_factory=dict)
+    # The resource-based policy in play (a role's trust policy for sts:AssumeRole), as stored JSON text.
+    resource_policy: str | None = None
+    # Further actions the same request needs on the same target (sts:TagSession, sts:SetSourceIdentity).
+    also_actions: tuple[str, ...] = ()
 
 
 Params = dict[str, Any]

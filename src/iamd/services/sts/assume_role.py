@@ -1,0 +1,155 @@
+"""STS AssumeRole: a role session whose trust policy the engine evaluates as the resource-based policy.
+
+https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html: DurationSeconds from 900 to the
+role's MaxSessionDuration (default 3600), at most one hour when a role session assumes a role (role
+chaining); ExternalId as ``sts:ExternalId``; Policy and up to 10 PolicyArns as session policies; Tags
+(need ``sts:TagSession``) and TransitiveTagKeys, which carry through chaining; SourceIdentity (needs
+``sts:SetSourceIdentity``), which stays fixed through chaining
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iamd.errors import AccessDenied, ValidationError
+from iamd.model import Arn, Role
+from iamd.policy.variables import ContextValue
+from iamd.services.call import Call, Operation, Params, Result, Target
+from iamd.services.sts.sessions import (
+    credentials,
+    expiry,
+    issue,
+    packed_policy_size,
+    session_request,
+    tag_request_context,
+    verify_mfa,
+)
+
+DEFAULT_DURATION = 3600
+ROLE_CHAINING_LIMIT = 3600
+
+
+def _role(call: Call, role_arn: str) -> Role | None:
+    try:
+        arn = Arn.parse(role_arn)
+    except ValueError:
+        raise ValidationError(
+            f"1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy constraint: "
+            "Member must satisfy ARN format"
+        ) from None
+    if arn.service != "iam" or arn.resource_type != "role" or not arn.account.isdigit():
+        return None
+    return call.tx.roles.find(arn.account, arn.resource_name)
+
+
+def _carried_tags(call: Call) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Transitive session tags of the calling role session (role chaining)."""
+    session = call.caller.session
+    if session is None or session.kind != "role_session":
+        return (), ()
+    keys = {key.lower() for key in session.transitive_tag_keys}
+    return tuple(t for t in session.tags if t[0].lower() in keys), session.transitive_tag_keys
+
+
+def _session_tags(call: Call, params: Params) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Requested tags plus the transitive ones carried in; a carried key keeps its carried value."""
+    request = session_request(params, transitive=True)
+    carried, carried_keys = _carried_tags(call)
+    carried_lower = {key.lower() for key, _ in carried}
+    tags = carried + tuple(t for t in request.tags if t[0].lower() not in carried_lower)
+    keys = dict.fromkeys(carried_keys + request.transitive_tag_keys)
+    return tags, tuple(keys)
+
+
+def _source_identity(call: Call, params: Params) -> str | None:
+    session = call.caller.session
+    if session is not None and session.source_identity is not None:
+        return session.source_identity  # sticky through role chaining
+    requested: str | None = params.get("SourceIdentity")
+    return requested
+
+
+def assume_role_target(call: Call, params: Params) -> Target:
+    role = _role(call, params["RoleArn"])
+    tags, transitive_keys = _session_tags(call, params)
+    source_identity = _source_identity(call, params)
+    context: dict[str, ContextValue] = {"sts:RoleSessionName": params["RoleSessionName"]}
+    if params.get("ExternalId") is not None:
+        context["sts:ExternalId"] = params["ExternalId"]
+    if source_identity is not None:
+        context["sts:SourceIdentity"] = source_identity
+    if transitive_keys:
+        context["sts:TransitiveTagKeys"] = transitive_keys
+    context.update(tag_request_context(tags))
+    if params.get("SerialNumber") is not None and params.get("TokenCode") is not None:
+        # The handler verifies the code before anything is issued; a wrong one fails the whole request.
+        context["aws:MultiFactorAuthPresent"] = "true"
+        context["aws:MultiFactorAuthAge"] = "0"
+    also = (("sts:TagSession",) if tags else ()) + (("sts:SetSourceIdentity",) if source_identity else ())
+    return Target(
+        params["RoleArn"],
+        context,
+        resource_policy=role.assume_role_policy_document if role is not None else None,
+        also_actions=also,
+    )
+
+
+def assume_role(call: Call, params: Params) -> Result:
+    role = _role(call, params["RoleArn"])
+    if role is None:  # reached only in audit mode: the engine denies a role without a trust policy
+        raise AccessDenied(
+            f"User: {call.caller.arn} is not authorized to perform: sts:AssumeRole "
+            f"on resource: {params['RoleArn']}"
+        )
+    chaining = call.caller.kind == "role_session"
+    duration: int = params.get("DurationSeconds") or DEFAULT_DURATION
+    if chaining and duration > ROLE_CHAINING_LIMIT:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the 1 hour session limit "
+            "for roles assumed by role chaining."
+        )
+    if duration > role.max_session_duration:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        )
+    request = session_request(params, transitive=True)
+    tags, transitive_keys = _session_tags(call, params)
+    packed = packed_policy_size(request.policy, request.policy_arns, tags)
+    mfa_at = verify_mfa(call, params.get("SerialNumber"), params.get("TokenCode"))
+    source_identity = _source_identity(call, params)
+    session_name: str = params["RoleSessionName"]
+    session, token = issue(
+        call,
+        account_id=role.account_id,
+        kind="role_session",
+        principal_id=role.id,
+        principal_arn=role.arn,
+        expires_at=expiry(call.now, duration),
+        session_name=session_name,
+        policy=request.policy,
+        policy_arns=request.policy_arns,
+        tags=tags,
+        transitive_tag_keys=transitive_keys,
+        source_identity=source_identity,
+        mfa_authenticated_at=mfa_at,
+        role_chain=chaining,
+    )
+    call.tx.roles.record_use(role.id, call.now, call.meta.region)
+    result: dict[str, Any] = {
+        "Credentials": credentials(session, token),
+        "AssumedRoleUser": {
+            "AssumedRoleId": f"{role.id}:{session_name}",
+            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
+        },
+    }
+    if request.policy is not None or request.policy_arns or tags:
+        result["PackedPolicySize"] = packed
+    if source_identity is not None:
+        result["SourceIdentity"] = source_identity
+    return result
+
+
+OPERATIONS: dict[str, Operation] = {
+    "AssumeRole": Operation(assume_role, assume_role_target),
+}
