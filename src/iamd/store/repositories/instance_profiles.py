@@ -114,6 +114,26 @@ class InstanceProfiles(Repository):
         )
         return tuple(self._to_profile(row) for row in rows)
 
+    def list_for_role(
+        self, role: Role, *, marker: str | None = None, max_items: int = DEFAULT_MAX_ITEMS
+    ) -> Page[InstanceProfile]:
+        """ListInstanceProfilesForRole, by name, paginated as AWS does."""
+        statement = (
+            select(instance_profiles)
+            .join(
+                instance_profile_roles, instance_profile_roles.c.instance_profile_id == instance_profiles.c.id
+            )
+            .where(instance_profile_roles.c.role_id == role.id)
+        )
+        return fetch_page(
+            self.connection,
+            statement,
+            instance_profiles.c.name_lower,
+            self._to_profile,
+            marker=marker,
+            max_items=max_items,
+        )
+
     def add_role(self, profile: InstanceProfile, role: Role) -> None:
         """AddRoleToInstanceProfile; LimitExceeded when the profile already has its one role."""
         outcome = attempt(

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, select, update
 
-from iamd.errors import NoSuchEntity
+from iamd.errors import LimitExceeded, NoSuchEntity
 from iamd.model import Role, RoleLastUsed, Tag
 from iamd.store import quota_usage
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, Page, fetch_page, path_prefix_filter
+from iamd.store.quotas import non_whitespace_length
 from iamd.store.repositories.base import Dependent, Repository, column_positions
 from iamd.store.repositories.policies import boundary_policy_id
 from iamd.store.repositories.tags import add_tags, list_tags, remove_tags
@@ -70,7 +71,15 @@ def to_role(row: Row[Any], tags: tuple[Tag, ...] = ()) -> Role:
 
 
 class Roles(Repository):
+    def _check_trust_policy_size(self, document: str) -> None:
+        """LimitExceeded for a trust policy over the ACLSizePerRole quota (non-whitespace characters,
+        https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)."""
+        limit = self.quotas.assume_role_policy_size
+        if non_whitespace_length(document) > limit:
+            raise LimitExceeded(f"Cannot exceed quota for ACLSizePerRole: {limit}")
+
     def create(self, role: Role) -> Role:
+        self._check_trust_policy_size(role.assume_role_policy_document)
         self._insert(
             roles.insert(),
             {
@@ -151,6 +160,7 @@ class Roles(Repository):
         return self._update(account_id, name, values)
 
     def update_assume_role_policy(self, account_id: str, name: str, document: str) -> Role:
+        self._check_trust_policy_size(document)
         return self._update(account_id, name, {"assume_role_policy_document": document})
 
     def set_permissions_boundary(self, account_id: str, name: str, policy_arn: str | None) -> Role:

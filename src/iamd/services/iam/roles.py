@@ -1,0 +1,222 @@
+"""IAM roles: CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy,
+DeleteRole, role tags and permissions boundaries.
+
+Behaviour from https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html and its siblings.
+None of these calls passes the role to a service, so none needs ``iam:PassRole``
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iamd.auth.keys import new_role_id
+from iamd.errors import InvalidInput, UnmodifiableEntity
+from iamd.model import Role
+from iamd.services.call import Call, Operation, Params, Result, Target
+from iamd.services.iam.common import (
+    arn_of,
+    boundary_context,
+    boundary_result,
+    list_target,
+    page_result,
+    paging,
+    request_tag_context,
+    require_policy_exists,
+    resource_tag_context,
+    tags_in,
+    tags_out,
+)
+from iamd.services.iam.documents import check_document
+
+SERVICE_LINKED_PATH_PREFIX = "/aws-service-role/"
+
+
+def is_service_linked(role: Role) -> bool:
+    """Service-linked roles live under ``/aws-service-role/<service>/``, a path only AWS may use."""
+    return role.path.startswith(SERVICE_LINKED_PATH_PREFIX)
+
+
+def protected_role(name: str) -> UnmodifiableEntity:
+    """AWS's answer to changing a role only AWS may change (quoted from real AWS responses)."""
+    return UnmodifiableEntity(
+        f"Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS"
+    )
+
+
+def require_modifiable(role: Role) -> Role:
+    """UnmodifiableEntity for a service-linked role (for handlers that change a role's policies too)."""
+    if is_service_linked(role):
+        raise protected_role(role.name)
+    return role
+
+
+def role_result(role: Role, *, listed: bool = False) -> dict[str, Any]:
+    """A Role structure. ListRoles leaves out PermissionsBoundary, RoleLastUsed and Tags, as AWS does
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html)."""
+    out: dict[str, Any] = {
+        "Path": role.path,
+        "RoleName": role.name,
+        "RoleId": role.id,
+        "Arn": role.arn,
+        "CreateDate": role.created,
+        "AssumeRolePolicyDocument": role.assume_role_policy_document,
+        "Description": role.description,
+        "MaxSessionDuration": role.max_session_duration,
+    }
+    if listed:
+        return out
+    out["PermissionsBoundary"] = boundary_result(role.permissions_boundary_arn)
+    if role.tags:
+        out["Tags"] = tags_out(role.tags)
+    last_used: dict[str, Any] = {}
+    if role.last_used is not None:
+        last_used = {"LastUsedDate": role.last_used.date, "Region": role.last_used.region or None}
+    out["RoleLastUsed"] = last_used
+    return out
+
+
+def existing_role_target(call: Call, name: str, context: dict[str, Any] | None = None) -> Target:
+    """Authorize against the role's real ARN (with its path) and tags; a missing role has path ``/``."""
+    role = call.tx.roles.find(call.account_id, name)
+    if role is None:
+        return Target(arn_of(call, "role", "/", name), context or {})
+    return Target(role.arn, {**resource_tag_context(role.tags), **(context or {})})
+
+
+# -- operations ----------------------------------------------------------------------------------------
+
+
+def create_role(call: Call, params: Params) -> Result:
+    path = params.get("Path") or "/"
+    if path.startswith(SERVICE_LINKED_PATH_PREFIX):
+        raise InvalidInput("Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles")
+    document = check_document(params["AssumeRolePolicyDocument"], "trust")
+    boundary = params.get("PermissionsBoundary")
+    if boundary is not None:
+        require_policy_exists(call, boundary)
+    name = params["RoleName"]
+    role = Role(
+        account_id=call.account_id,
+        id=new_role_id(),
+        name=name,
+        path=path,
+        arn=arn_of(call, "role", path, name),
+        created=call.now,
+        assume_role_policy_document=document,
+        description=params.get("Description"),
+        max_session_duration=params.get("MaxSessionDuration") or 3600,
+        permissions_boundary_arn=boundary,
+        tags=tags_in(params),
+    )
+    created = call.tx.roles.create(role)
+    result = role_result(created)
+    del result["RoleLastUsed"]  # CreateRole's answer has no last use yet
+    return {"Role": result}
+
+
+def create_role_target(call: Call, params: Params) -> Target:
+    context = {**request_tag_context(params), **boundary_context(params.get("PermissionsBoundary"))}
+    return Target(arn_of(call, "role", params.get("Path"), params["RoleName"]), context)
+
+
+def get_role(call: Call, params: Params) -> Result:
+    return {"Role": role_result(call.tx.roles.get(call.account_id, params["RoleName"]))}
+
+
+def list_roles(call: Call, params: Params) -> Result:
+    page = call.tx.roles.list(call.account_id, path_prefix=params.get("PathPrefix") or "/", **paging(params))
+    return page_result(page, "Roles", lambda r: role_result(r, listed=True))
+
+
+def update_role(call: Call, params: Params) -> Result:
+    role = call.tx.roles.get(call.account_id, params["RoleName"])
+    if params.get("MaxSessionDuration") is not None:
+        require_modifiable(role)
+    call.tx.roles.update(
+        call.account_id,
+        params["RoleName"],
+        description=params.get("Description"),
+        max_session_duration=params.get("MaxSessionDuration"),
+    )
+    return {}
+
+
+def update_role_description(call: Call, params: Params) -> Result:
+    """Service-linked roles may have their description edited
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html)."""
+    role = call.tx.roles.update(call.account_id, params["RoleName"], description=params["Description"])
+    return {"Role": role_result(role)}
+
+
+def update_assume_role_policy(call: Call, params: Params) -> Result:
+    require_modifiable(call.tx.roles.get(call.account_id, params["RoleName"]))
+    document = check_document(params["PolicyDocument"], "trust")
+    call.tx.roles.update_assume_role_policy(call.account_id, params["RoleName"], document)
+    return {}
+
+
+def delete_role(call: Call, params: Params) -> Result:
+    require_modifiable(call.tx.roles.get(call.account_id, params["RoleName"]))
+    call.tx.roles.delete(call.account_id, params["RoleName"])
+    return {}
+
+
+def tag_role(call: Call, params: Params) -> Result:
+    call.tx.roles.tag(call.account_id, params["RoleName"], tags_in(params))
+    return {}
+
+
+def untag_role(call: Call, params: Params) -> Result:
+    call.tx.roles.untag(call.account_id, params["RoleName"], params["TagKeys"])
+    return {}
+
+
+def list_role_tags(call: Call, params: Params) -> Result:
+    tags = call.tx.roles.list_tags(call.account_id, params["RoleName"])
+    return {"Tags": tags_out(tags), "IsTruncated": False}
+
+
+def put_role_permissions_boundary(call: Call, params: Params) -> Result:
+    require_modifiable(call.tx.roles.get(call.account_id, params["RoleName"]))
+    require_policy_exists(call, params["PermissionsBoundary"])
+    call.tx.roles.set_permissions_boundary(call.account_id, params["RoleName"], params["PermissionsBoundary"])
+    return {}
+
+
+def delete_role_permissions_boundary(call: Call, params: Params) -> Result:
+    require_modifiable(call.tx.roles.get(call.account_id, params["RoleName"]))
+    call.tx.roles.set_permissions_boundary(call.account_id, params["RoleName"], None)
+    return {}
+
+
+def _role_target(call: Call, params: Params) -> Target:
+    return existing_role_target(call, params["RoleName"])
+
+
+def _tagging_target(call: Call, params: Params) -> Target:
+    return existing_role_target(call, params["RoleName"], request_tag_context(params))
+
+
+def _untagging_target(call: Call, params: Params) -> Target:
+    return existing_role_target(call, params["RoleName"], {"aws:TagKeys": tuple(params["TagKeys"])})
+
+
+def _boundary_target(call: Call, params: Params) -> Target:
+    return existing_role_target(call, params["RoleName"], boundary_context(params.get("PermissionsBoundary")))
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateRole": Operation(create_role, create_role_target),
+    "GetRole": Operation(get_role, _role_target, writes=False),
+    "ListRoles": Operation(list_roles, lambda call, params: list_target(call, "role", params), writes=False),
+    "UpdateRole": Operation(update_role, _role_target),
+    "UpdateRoleDescription": Operation(update_role_description, _role_target),
+    "UpdateAssumeRolePolicy": Operation(update_assume_role_policy, _role_target),
+    "DeleteRole": Operation(delete_role, _role_target),
+    "TagRole": Operation(tag_role, _tagging_target),
+    "UntagRole": Operation(untag_role, _untagging_target),
+    "ListRoleTags": Operation(list_role_tags, _role_target, writes=False),
+    "PutRolePermissionsBoundary": Operation(put_role_permissions_boundary, _boundary_target),
+    "DeleteRolePermissionsBoundary": Operation(delete_role_permissions_boundary, _role_target),
+}
