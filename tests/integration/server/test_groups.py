@@ -8,6 +8,7 @@ API_RemoveUserFromGroup.html, API_ListGroupsForUser.html and the IAM service mod
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -80,7 +81,7 @@ def test_unknown_group_is_no_such_entity_everywhere(iamd_server: RunningServer) 
     user = unique("u")
     iam.create_user(UserName=user)
     message = f"The group with name {missing} cannot be found."
-    calls = [
+    calls: list[Callable[[], Any]] = [
         lambda: iam.get_group(GroupName=missing),
         lambda: iam.update_group(GroupName=missing, NewPath="/x/"),
         lambda: iam.delete_group(GroupName=missing),

@@ -55,7 +55,7 @@ def _roles_available(iamd_server: RunningServer) -> bool:
     try:
         iamd_server.client("iam").get_role(RoleName=unique("probe"))
     except ClientError as error:
-        return error.response["Error"]["Code"] != "InvalidAction"
+        return bool(error.response["Error"]["Code"] != "InvalidAction")
     return True
 
 
@@ -171,12 +171,13 @@ def test_unknown_owner_is_no_such_entity(iamd_server: RunningServer, kind: tuple
     missing = unique("ghost")
     api = Api(iamd_server.client("iam"), label, missing)
     message = f"The {label.lower()} with name {missing} cannot be found."
-    for call in (
+    calls: list[Callable[[], Any]] = [
         lambda: api.put("p", json.dumps(_policy("s3:GetObject"))),
         lambda: api.get("p"),
         lambda: api.delete("p"),
         api.list,
-    ):
+    ]
+    for call in calls:
         with pytest.raises(ClientError) as excinfo:
             call()
         assert _error(excinfo) == ("NoSuchEntity", 404, message)

@@ -27,6 +27,7 @@ from iamd.services.iam.inline_policies import (
     owner_target,
     owner_target_of,
 )
+from iamd.services.iam.policies import own_policy_arn
 from iamd.store import Page
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, decode_marker, encode_marker
 
@@ -63,14 +64,15 @@ def attach_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
     """NoSuchEntity for a policy that does not exist; attaching again is a no-op; LimitExceeded past
     PoliciesPer{User,Group,Role} ("Cannot exceed quota for PoliciesPerUser: 10")."""
     owner = get_owner(call, kind, params[name_member(kind)])
-    require_policy_exists(call, params["PolicyArn"])
-    call.tx.attachments.attach(kind, owner.id, params["PolicyArn"], call.now)
+    arn = own_policy_arn(call, params["PolicyArn"])
+    require_policy_exists(call, arn)
+    call.tx.attachments.attach(kind, owner.id, arn, call.now)
     return {}
 
 
 def detach_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
     owner = get_owner(call, kind, params[name_member(kind)])
-    call.tx.attachments.detach(kind, owner.id, params["PolicyArn"])
+    call.tx.attachments.detach(kind, owner.id, own_policy_arn(call, params["PolicyArn"]))
     return {}
 
 
@@ -151,7 +153,7 @@ _FILTERS = {"User": PrincipalKind.USER, "Group": PrincipalKind.GROUP, "Role": Pr
 
 def list_entities_for_policy(call: Call, params: Params) -> Result:
     """Entities the policy is attached to (PermissionsPolicy) and/or bounds (PermissionsBoundary)."""
-    arn = params["PolicyArn"]
+    arn = own_policy_arn(call, params["PolicyArn"])
     require_policy_exists(call, arn)
     entity_filter = params.get("EntityFilter")
     if entity_filter is None:
