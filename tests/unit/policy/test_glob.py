@@ -92,6 +92,34 @@ def test_glob_ignore_case_for_actions(pattern: str, subject: str, expected: bool
     assert Glob.compile(pattern, ignore_case=True).match(subject) is expected
 
 
+# Resource ARNs: "You can use multiple * or ? characters in each segment. If the * wildcard is the last
+# character of a resource ARN segment, it can expand to match beyond the colon boundaries." (RESOURCE_DOC,
+# "Using wildcards in resource ARNs"). A * that does not end its segment stays inside that segment.
+SEGMENTED = [
+    ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b", True),
+    ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b:c", True),  # ends its segment: crosses colons
+    ("arn:aws:s3:::b*", "arn:aws:s3:::b:c", True),
+    ("arn:aws:sns:*", "arn:aws:sns:us-east-1:123456789012:topic", True),
+    ("arn:aws:sns:*:123456789012:topic", "arn:aws:sns:us-east-1:123456789012:topic", True),
+    ("arn:aws:iam::*:user/*", "arn:aws:iam::123456789012:user/alice", True),
+    ("arn:aws:ec2:us-*-1:123456789012:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", True),
+    ("arn:aws:ec2:us-*-1:123456789012:instance/*", "arn:aws:ec2:us-x:y-1:123456789012:instance/i-1", False),
+    ("arn:aws:sns:a*b:123456789012:t", "arn:aws:sns:a:x:b:123456789012:t", False),
+    ("arn:aws:s3:::b/*.txt", "arn:aws:s3:::b/x.txt", True),
+    ("arn:aws:s3:::b/*.txt", "arn:aws:s3:::b/x:y.txt", False),  # mid-segment star stays in its segment
+    ("arn:aws:iam::123456789012:role/*-*-admin", "arn:aws:iam::123456789012:role/a-b-admin", True),
+    ("arn:aws:iam::123456789012:role/*-admin", "arn:aws:iam::123456789012:role/a:b-admin", False),
+    ("arn:aws:iam::123456789012:role/*-admin", "arn:aws:iam::123456789012:role/a/b-admin", True),
+    ("arn:aws:lambda:*:*:function:*", "arn:aws:lambda:us-east-1:123456789012:function:f:prod", True),
+    ("*", "arn:aws:s3:::anything:at:all", True),
+]
+
+
+@pytest.mark.parametrize(("pattern", "subject", "expected"), SEGMENTED)
+def test_resource_stars_are_bounded_by_arn_segments(pattern: str, subject: str, expected: bool) -> None:
+    assert Glob.compile(pattern, segment_sep=":").match(subject) is expected
+
+
 @pytest.mark.parametrize(
     ("pattern", "literal", "everything"),
     [
