@@ -8,15 +8,16 @@ to a thousand users compiles once.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
-import orjson
-
 from iamd.policy.ast import Effect, PolicyDocument, PrincipalSpec, Statement, Text
 from iamd.policy.conditions.clause import Predicate, compile_clause
+from iamd.policy.errors import PolicySyntaxError
 from iamd.policy.glob import Glob
 from iamd.policy.parse import parse_policy
 from iamd.policy.request import Principal
@@ -48,6 +49,9 @@ class CompiledStatement:
     resource_test: ResourceTest
     principal_test: PrincipalTest | None
     conditions: tuple[Predicate, ...]
+    # Literal text every resource this statement's Resource element can match starts with ("" for "*"),
+    # or None when it cannot be told in advance (NotResource, variables, no Resource element).
+    resource_prefix: str | None = None
 
     def applies(self, resource: str, ctx: Context) -> bool:
         if not self.resource_test(resource, ctx):
@@ -70,8 +74,8 @@ def compile_document(document: PolicyDocument, *, with_principals: bool) -> Comp
 
 
 @lru_cache(maxsize=4096)
-def _compile_canonical(canonical: bytes, with_principals: bool) -> CompiledPolicy:
-    return compile_document(parse_policy(orjson.loads(canonical)), with_principals=with_principals)
+def _compile_canonical(canonical: str, with_principals: bool) -> CompiledPolicy:
+    return compile_document(parse_policy(json.loads(canonical)), with_principals=with_principals)
 
 
 @lru_cache(maxsize=4096)
@@ -86,7 +90,12 @@ def compile_source(text: str, *, with_principals: bool) -> CompiledPolicy:
 
 def compile_json(document: object, *, with_principals: bool) -> CompiledPolicy:
     """Parse and compile a policy given as plain Python JSON, caching by content."""
-    return _compile_canonical(orjson.dumps(document, option=orjson.OPT_SORT_KEYS), with_principals)
+    # The standard library's encoder, unlike orjson, takes any int and lone surrogates, as json.loads gives.
+    try:
+        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise PolicySyntaxError("JSON_SYNTAX_ERROR", f"Syntax errors in policy: {exc}.") from None
+    return _compile_canonical(canonical, with_principals)
 
 
 # -- statements ----------------------------------------------------------------------------------------
@@ -123,7 +132,21 @@ def _compile_statement(statement: Statement, variables: bool, with_principals: b
         resource_test=resource_test,
         principal_test=principal_test,
         conditions=tuple(compile_clause(c, variables_enabled=variables) for c in statement.conditions),
+        resource_prefix=_resource_prefix(statement.resource, variables),
     )
+
+
+def _resource_prefix(patterns: Sequence[Text] | None, variables: bool) -> str | None:
+    """The longest literal prefix shared by every Resource pattern (text before the first wildcard)."""
+    if patterns is None:
+        return None
+    prefixes = []
+    for pattern in patterns:
+        if variables and "${" in pattern.value:
+            return None
+        cut = min((i for i in (pattern.value.find("*"), pattern.value.find("?")) if i >= 0), default=None)
+        prefixes.append(pattern.value if cut is None else pattern.value[:cut])
+    return os.path.commonprefix(prefixes) if prefixes else None  # noqa: RUF071 (character prefix wanted)
 
 
 def _always_resource(_resource: str, _ctx: Context) -> bool:

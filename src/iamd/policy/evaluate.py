@@ -27,7 +27,7 @@ from typing import Literal
 
 from iamd.catalog import rcp_supported_services
 from iamd.policy.compile import CompiledPolicy, CompiledStatement, Form
-from iamd.policy.explain import Decision, Layer, StatementRef, render_message
+from iamd.policy.explain import Decision, Layer, StatementRef
 from iamd.policy.request import Request
 from iamd.policy.variables import Context
 
@@ -48,6 +48,53 @@ _SCP_PRINCIPALS = frozenset({"user", "role_session", "federated_user", "root"})
 _RESOURCE_ONLY_PRINCIPALS = frozenset({"service", "federated", "anonymous"})
 
 
+Candidate = tuple[StatementRef, CompiledStatement]
+_INDEX_THRESHOLD = 8  # below this many candidates, scanning them all is cheaper than indexing
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The statements of a layer whose Action covers one action, indexed by the literal prefix of their
+    Resource patterns, so that a request only tests statements that could match its resource."""
+
+    always: tuple[Candidate, ...]  # statements whose resources cannot be told by a prefix
+    by_prefix: tuple[tuple[int, dict[str, tuple[Candidate, ...]]], ...]  # (length, prefix → statements)
+    order: dict[int, int]  # id(statement) → position, to report matches in policy order
+
+    @classmethod
+    def of(cls, found: list[Candidate]) -> Candidates:
+        order = {id(s): n for n, (_, s) in enumerate(found)}
+        if len(found) < _INDEX_THRESHOLD:
+            return cls(tuple(found), (), order)
+        always: list[Candidate] = []
+        tables: dict[int, dict[str, list[Candidate]]] = {}
+        for candidate in found:
+            prefix = candidate[1].resource_prefix
+            if not prefix:
+                always.append(candidate)
+            else:
+                tables.setdefault(len(prefix), {}).setdefault(prefix, []).append(candidate)
+        by_prefix = tuple(
+            (length, {p: tuple(c) for p, c in table.items()}) for length, table in sorted(tables.items())
+        )
+        return cls(tuple(always), by_prefix, order)
+
+    def for_resource(self, resource: str) -> Sequence[Candidate]:
+        if not self.by_prefix:
+            return self.always
+        hits: list[Candidate] = list(self.always)
+        buckets = 0
+        for length, table in self.by_prefix:
+            found = table.get(resource[:length])
+            if found:
+                hits.extend(found)
+                buckets += 1
+        if buckets > 1 or (buckets and self.always):
+            order = self.order
+            hits.sort(key=lambda c: order[id(c[1])])
+        return hits
+
+
 @dataclass(slots=True)
 class LayerPolicies:
     """The compiled policies of one layer (or one SCP/RCP level), with a per-action memo of candidates."""
@@ -55,16 +102,19 @@ class LayerPolicies:
     name: Layer
     policies: tuple[CompiledPolicy, ...]
     level: int | None = None
-    _by_action: dict[str, tuple[tuple[int, CompiledStatement], ...]] = field(default_factory=dict)
+    _by_action: dict[str, Candidates] = field(default_factory=dict)
 
-    def candidates(self, action: str) -> tuple[tuple[int, CompiledStatement], ...]:
+    def candidates(self, action: str) -> Candidates:
+        """The statements whose Action/NotAction covers ``action`` (lower-cased), with their references."""
         found = self._by_action.get(action)
         if found is None:
-            found = tuple(
-                (i, s)
-                for i, policy in enumerate(self.policies)
-                for s in policy.statements
-                if s.action_test(action)
+            found = Candidates.of(
+                [
+                    (self.ref(i, s), s)
+                    for i, policy in enumerate(self.policies)
+                    for s in policy.statements
+                    if s.action_test(action)
+                ]
             )
             if len(self._by_action) >= _ACTION_CACHE_LIMIT:
                 self._by_action.clear()
@@ -113,46 +163,69 @@ class PolicySet:
         )
 
 
-@dataclass(slots=True)
-class _Scan:
-    allows: list[StatementRef] = field(default_factory=list)
-    denies: list[StatementRef] = field(default_factory=list)
-    best_form: Form | None = None
-
-
 def _scan(
-    layer: LayerPolicies, action: str, request: Request, ctx: Context, out: _Scan, *, bounded: bool = False
+    layer: LayerPolicies,
+    action: str,
+    resource: str,
+    ctx: Context,
+    allows: list[StatementRef],
+    denies: list[StatementRef],
 ) -> bool:
-    """Add the layer's applicable statements to ``out``; return whether any Allow applied.
-
-    ``bounded`` says whether the caller has a permissions boundary (it matters to NotPrincipal)."""
+    """Record the layer's applicable statements; return whether any Allow applied. Principals are not
+    looked at: identity-side layers have none."""
     allowed = False
-    resource = request.resource
-    principal = request.principal
-    for policy_index, statement in layer.candidates(action):
-        form: Form | None = None
-        if statement.principal_test is not None:
-            form = statement.principal_test(principal, bounded)
-            if form is None:
-                continue
-        if not statement.applies(resource, ctx):
-            continue
-        ref = layer.ref(policy_index, statement)
-        if statement.allow:
-            out.allows.append(ref)
-            allowed = True
-            if form is not None and (out.best_form is None or form > out.best_form):
-                out.best_form = form
-        else:
-            out.denies.append(ref)
+    for ref, statement in layer.candidates(action).for_resource(resource):
+        if statement.applies(resource, ctx):
+            if statement.allow:
+                allows.append(ref)
+                allowed = True
+            else:
+                denies.append(ref)
     return allowed
 
 
-def _levels_allow(levels: tuple[LayerPolicies, ...], action: str, request: Request, out: _Scan) -> int | None:
-    """Scan every level; return the first level without an Allow, or None if all allow."""
+def _scan_resource(
+    layer: LayerPolicies,
+    action: str,
+    request: Request,
+    bounded: bool,
+    allows: list[StatementRef],
+    denies: list[StatementRef],
+) -> Form | None:
+    """Like :func:`_scan` for policies with a Principal element; return the best form an Allow named the
+    caller in (None: no Allow applied). ``bounded``: the caller has a permissions boundary."""
+    best: Form | None = None
+    principal = request.principal
+    for ref, statement in layer.candidates(action).for_resource(request.resource):
+        test = statement.principal_test
+        form = test(principal, bounded) if test is not None else Form.DIRECT
+        if form is None or not statement.applies(request.resource, request.context):
+            continue
+        if statement.allow:
+            allows.append(ref)
+            if best is None or form > best:
+                best = form
+        else:
+            denies.append(ref)
+    return best
+
+
+def _levels(
+    levels: tuple[LayerPolicies, ...],
+    action: str,
+    request: Request,
+    allows: list[StatementRef],
+    denies: list[StatementRef],
+) -> int | None:
+    """Scan every SCP/RCP level; return the first level without an Allow, or None if all allow."""
     missing: int | None = None
     for level in levels:
-        if not _scan(level, action, request, request.context, out) and missing is None:
+        allowed = (
+            _scan_resource(level, action, request, False, allows, denies) is not None
+            if level.name == "rcp"
+            else _scan(level, action, request.resource, request.context, allows, denies)
+        )
+        if not allowed and missing is None:
             missing = level.level
     return missing
 
@@ -167,61 +240,51 @@ def requires_resource_grant(action: str, resource: str) -> bool:
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     action = request.action.lower()
     ctx = request.context
-    principal = request.principal
-    kind = principal.type
+    resource = request.resource
+    kind = request.principal.type
+    allows: list[StatementRef] = []
+    denies: list[StatementRef] = []
 
-    identity_scan, resource_scan = _Scan(), _Scan()
-    boundary_scan, session_scan = _Scan(), _Scan()
-    scp_scan, rcp_scan = _Scan(), _Scan()
-
-    scp_missing = _levels_allow(policies.scp, action, request, scp_scan) if kind in _SCP_PRINCIPALS else None
+    # Layers are scanned in the order their denials are reported: SCPs, RCPs, identity, resource,
+    # boundary, session.
+    scp_missing = _levels(policies.scp, action, request, allows, denies) if kind in _SCP_PRINCIPALS else None
     rcp_missing = (
-        _levels_allow(policies.rcp, action, request, rcp_scan)
+        _levels(policies.rcp, action, request, allows, denies)
         if policies.rcp and action.partition(":")[0] in rcp_supported_services()
         else None
     )
-
+    identity_side = kind in _IDENTITY_PRINCIPALS
     # The root user may do anything in its own account, except assume a role.
     identity_ok = kind == "root" and action != "sts:assumerole"
+    if identity_side:
+        identity_ok = _scan(policies.identity, action, resource, ctx, allows, denies)
+    has_boundary = identity_side and policies.boundary is not None
+    form = _scan_resource(policies.resource, action, request, has_boundary, allows, denies)
     boundary_ok = session_ok = True
-    if kind in _IDENTITY_PRINCIPALS:
-        identity_ok = _scan(policies.identity, action, request, ctx, identity_scan)
-        if policies.boundary is not None:
-            boundary_ok = _scan(policies.boundary, action, request, ctx, boundary_scan)
-        if kind in _SESSION_PRINCIPALS and policies.session is not None:
-            session_ok = _scan(policies.session, action, request, ctx, session_scan)
+    if has_boundary:
+        assert policies.boundary is not None
+        boundary_ok = _scan(policies.boundary, action, resource, ctx, allows, denies)
+    if kind in _SESSION_PRINCIPALS:
+        if policies.session is not None:
+            session_ok = _scan(policies.session, action, resource, ctx, allows, denies)
         elif kind == "federated_user":
             # GetFederationToken without a session policy yields a session with no permissions
             # (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
             session_ok = False
-    has_boundary = policies.boundary is not None and kind in _IDENTITY_PRINCIPALS
-    _scan(policies.resource, action, request, ctx, resource_scan, bounded=has_boundary)
 
-    by_layer: list[tuple[Layer, _Scan]] = [
-        ("scp", scp_scan),
-        ("rcp", rcp_scan),
-        ("identity", identity_scan),
-        ("resource", resource_scan),
-        ("boundary", boundary_scan),
-        ("session", session_scan),
-    ]
-    denies = [ref for _, scan in by_layer for ref in scan.denies]
     cross_account = request.is_cross_account
     if denies:
         return _decision(request, "ExplicitDeny", denies, None, None, cross_account)
-
-    allows = [ref for _, scan in by_layer for ref in scan.allows]
     if scp_missing is not None:
         return _decision(request, "ImplicitDeny", allows, "scp", scp_missing, cross_account)
     if rcp_missing is not None:
         return _decision(request, "ImplicitDeny", allows, "rcp", rcp_missing, cross_account)
 
-    form = resource_scan.best_form
     missing: Layer | None
     if kind in _RESOURCE_ONLY_PRINCIPALS:
         missing = None if form is not None else "resource"
     else:
-        identity_side: Layer | None = (
+        lacking: Layer | None = (
             "identity"
             if not identity_ok
             else "boundary"
@@ -231,13 +294,13 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             else None
         )
         if cross_account:
-            missing = identity_side or (None if form is not None else "resource")
+            missing = lacking or (None if form is not None else "resource")
         elif form is Form.DIRECT or (form is Form.ROLE and boundary_ok and session_ok):
             missing = None
-        elif requires_resource_grant(action, request.resource) and form is None:
+        elif form is None and requires_resource_grant(action, resource):
             missing = "resource"
         else:
-            missing = identity_side
+            missing = lacking
     if missing is None:
         return _decision(request, "Allow", allows, None, None, cross_account)
     return _decision(request, "ImplicitDeny", allows, missing, None, cross_account)
@@ -257,11 +320,8 @@ def _decision(
         missing=missing,
         missing_level=missing_level,
         cross_account=cross_account,
-        message=render_message(
-            request,
-            outcome,
-            statements,
-            missing,
-            trust=request.action.lower() in _TRUST_ACTIONS and ":role/" in request.resource,
-        ),
+        request=request,
+        trust=outcome != "Allow"
+        and request.action.lower() in _TRUST_ACTIONS
+        and ":role/" in request.resource,
     )

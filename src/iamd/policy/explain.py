@@ -8,7 +8,8 @@ the ACTION action" or "... with an explicit deny in a service control policy".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -59,7 +60,13 @@ class Decision:
     missing: Layer | None  # ImplicitDeny: the layer that lacked an Allow
     missing_level: int | None  # ... and, for SCPs and RCPs, the level
     cross_account: bool
-    message: str
+    request: Request = field(repr=False, compare=False)
+    trust: bool = field(default=False, repr=False, compare=False)  # the resource policy is a trust policy
+
+    @property
+    def message(self) -> str:
+        """AWS's wording of the outcome (rendered on demand: most decisions are never shown)."""
+        return render_message(self.request, self.decision, self.statements, self.missing, trust=self.trust)
 
     @property
     def allowed(self) -> bool:
@@ -79,7 +86,12 @@ class Decision:
 
 
 def render_message(
-    request: Request, outcome: Outcome, statements: list[StatementRef], missing: Layer | None, *, trust: bool
+    request: Request,
+    outcome: Outcome,
+    statements: Sequence[StatementRef],
+    missing: Layer | None,
+    *,
+    trust: bool,
 ) -> str:
     """AWS's wording; ``trust`` says the resource-based policy is a role trust policy.
 
