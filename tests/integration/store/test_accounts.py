@@ -31,6 +31,20 @@ def test_usage_counts_entities(database: Database, create_user: Callable[..., Us
     create_user("bob")
     with database.read() as tx:
         assert tx.accounts.usage(ACCOUNT) == {"Users": 2, "Groups": 0, "Roles": 0, "Policies": 0}
+        counts = tx.accounts.summary_counts(ACCOUNT)
+    assert counts == {
+        "Users": 2,
+        "Groups": 0,
+        "Roles": 0,
+        "Policies": 0,
+        "InstanceProfiles": 0,
+        "MFADevices": 0,
+        "OidcProviders": 0,
+        "SamlProviders": 0,
+        "MFADevicesInUse": 0,
+        "PolicyVersionsInUse": 0,
+        "RootAccessKeys": 0,
+    }
 
 
 def test_password_policy_set_replace_delete(database: Database, account: str) -> None:

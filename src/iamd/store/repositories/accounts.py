@@ -13,7 +13,20 @@ from iamd.errors import NoSuchEntity
 from iamd.model import Account
 from iamd.store import quota_usage
 from iamd.store.repositories.base import Repository
-from iamd.store.schema import accounts, groups, managed_policies, password_policies, roles, users
+from iamd.store.schema import (
+    access_keys,
+    accounts,
+    groups,
+    instance_profiles,
+    managed_policies,
+    mfa_devices,
+    oidc_providers,
+    password_policies,
+    policy_versions,
+    roles,
+    saml_providers,
+    users,
+)
 
 _BY_ID = select(accounts).where(accounts.c.id == bindparam("id"))
 
@@ -83,6 +96,44 @@ class Accounts(Repository):
             )
             for key, table in counted.items()
         }
+
+    def summary_counts(self, account_id: str) -> dict[str, int]:
+        """Every count GetAccountSummary reports, in one round trip of scalar subqueries."""
+
+        def count(table: Any, *conditions: Any) -> Any:
+            return select(func.count()).select_from(table).where(*conditions).scalar_subquery()
+
+        in_account = {
+            name: count(table, table.c.account_id == account_id)
+            for name, table in {
+                "Users": users,
+                "Groups": groups,
+                "Roles": roles,
+                "Policies": managed_policies,
+                "InstanceProfiles": instance_profiles,
+                "MFADevices": mfa_devices,
+                "OidcProviders": oidc_providers,
+                "SamlProviders": saml_providers,
+            }.items()
+        }
+        versions = (
+            select(func.count())
+            .select_from(
+                policy_versions.join(managed_policies, managed_policies.c.id == policy_versions.c.policy_id)
+            )
+            .where(managed_policies.c.account_id == account_id)
+            .scalar_subquery()
+        )
+        columns = {
+            **in_account,
+            "MFADevicesInUse": count(
+                mfa_devices, mfa_devices.c.account_id == account_id, mfa_devices.c.user_id.is_not(None)
+            ),
+            "PolicyVersionsInUse": versions,
+            "RootAccessKeys": count(access_keys, access_keys.c.owner_id == account_id),
+        }
+        row = self.connection.execute(select(*(value.label(name) for name, value in columns.items()))).one()
+        return {name: int(value) for name, value in row._mapping.items()}
 
     def quota_used(self, scope_id: str, quota: str) -> int:
         """The counter behind a quota (for tests and GetAccountSummary)."""
