@@ -62,19 +62,17 @@ def main(argv: list[str]) -> None:
     target = DATA_DIR / "aws-managed-policies.json"
     target.write_text(json.dumps(policies, indent=1, sort_keys=True) + "\n")
     today = datetime.date.today().isoformat()
-    (DATA_DIR / "SOURCE.md").write_text(
-        "# Shipped data\n\n"
-        "| file | what | source | refreshed |\n"
-        "|---|---|---|---|\n"
+    row = (
         f"| `aws-managed-policies.json` | the {len(policies)} AWS managed policies: name → `{{Path, "
         "DefaultVersionId, CreateDate, UpdateDate, PermissionsBoundaryUsageCount, Document}` | "
         f"AWS's published managed policies as collected by {origin}, Apache-2.0, re-serialised as "
-        "plain JSON by "
-        f"`scripts/refresh_managed_policies.py` | {today} |\n"
-        "| `global-condition-keys.json` | AWS global condition keys (`aws:`) with their data types, plus "
-        "cross-service keys | https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-        "reference_policies_condition-keys.html, by hand | 2026-11-23 |\n"
+        f"plain JSON by `scripts/refresh_managed_policies.py` | {today} |"
     )
+    source = DATA_DIR / "SOURCE.md"
+    lines = source.read_text().splitlines()
+    # Replace this file's row and keep the rows of the other data files.
+    lines = [row if line.startswith("| `aws-managed-policies.json`") else line for line in lines]
+    source.write_text("\n".join(lines) + "\n")
     print(f"wrote {len(policies)} policies to {target}")
 
 

@@ -11,7 +11,12 @@ from iamd.catalog.condition_keys import (
     global_condition_keys,
     is_provider_key,
 )
-from iamd.catalog.managed_policies import ManagedPolicy, managed_policies, managed_policy
+from iamd.catalog.managed_policies import (
+    ManagedPolicy,
+    access_analyzer_checks,
+    managed_policies,
+    managed_policy,
+)
 from iamd.catalog.model import ActionInfo, ActionResource, ConditionKeyInfo, ResourceTypeInfo
 from iamd.catalog.services import (
     ServiceCatalog,
@@ -29,6 +34,7 @@ __all__ = [
     "ManagedPolicy",
     "ResourceTypeInfo",
     "ServiceCatalog",
+    "access_analyzer_checks",
     "arn_fits_format",
     "condition_key",
     "cross_service_key",

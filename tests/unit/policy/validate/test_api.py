@@ -239,3 +239,21 @@ def test_a_typical_policy_validates_in_well_under_10_ms() -> None:
         validate_policy(document)
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.010
+
+
+def test_learn_more_links_point_at_access_analyzer_checks_only() -> None:
+    from iamd.policy.validate.findings import CATALOG_DEPENDENT_CODES, IAMD_CODES, learn_more_link
+
+    reference = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+    )
+    assert learn_more_link("SECURITY_WARNING", "PASS_ROLE_WITH_STAR_IN_RESOURCE") == (
+        f"{reference}#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource"
+    )
+    # Downgraded catalog findings still link to Access Analyzer's ERROR section of the same check.
+    assert learn_more_link("WARNING", "INVALID_SERVICE") == (
+        f"{reference}#access-analyzer-reference-policy-checks-error-invalid-service"
+    )
+    assert all(learn_more_link("WARNING", code) is None for code in IAMD_CODES)
+    assert learn_more_link("ERROR", "UNKNOWN_ELEMENT") is None
+    assert all(learn_more_link("WARNING", code) is not None for code in CATALOG_DEPENDENT_CODES)
