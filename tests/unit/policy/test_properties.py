@@ -318,6 +318,39 @@ def test_an_extra_scp_level_never_grants(
         assert after == "ExplicitDeny"
 
 
+@PROPERTY
+@given(policies=POLICY_SETS, request=REQUESTS, session=st.lists(documents(), min_size=1, max_size=2))
+def test_a_session_policy_never_grants_to_a_role_session(
+    policies: dict[str, Any], request: dict[str, Any], session: list[dict[str, Any]]
+) -> None:
+    # "The resulting session's permissions are the intersection of the identity-based policies and the
+    # session policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+    # Not for federated-user sessions: GetFederationToken without a session policy grants nothing at all.
+    role_request = {**request, "principal": PRINCIPALS["role_session"]}
+    without = {**policies, "session": []}
+    before = decide(role_request, without).decision
+    after = decide(role_request, {**without, "session": session}).decision
+    if before != "Allow":
+        assert after != "Allow"
+
+
+@PROPERTY
+@given(
+    policies=POLICY_SETS, request=REQUESTS, extra=documents(), layer=st.sampled_from(["identity", "session"])
+)
+def test_adding_allows_never_lifts_an_explicit_deny(
+    policies: dict[str, Any], request: dict[str, Any], extra: dict[str, Any], layer: str
+) -> None:
+    allows_only = {
+        "Version": "2012-10-17",
+        "Statement": [s for s in extra["Statement"] if s["Effect"] == "Allow"],
+    }
+    if decide(request, policies).decision == "ExplicitDeny":
+        assert (
+            decide(request, {**policies, layer: [*policies[layer], allows_only]}).decision == "ExplicitDeny"
+        )
+
+
 # -- determinism -------------------------------------------------------------------------------------
 
 
