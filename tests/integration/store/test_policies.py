@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from iamd.errors import DeleteConflict, LimitExceeded, NoSuchEntity
-from iamd.model import AttachedPolicy, PolicyVersion, PrincipalKind, User
+from iamd.model import Account, AttachedPolicy, PolicyVersion, PrincipalKind, User
 from iamd.store import Database, Quotas
 
-from .conftest import ACCOUNT, DOCUMENT, NOW, exactly, group, peers, policy, role, run_concurrently
+from .conftest import ACCOUNT, DOCUMENT, NOW, exactly, group, peers, policy, role, run_concurrently, user
 
 LATER = datetime(2026, 6, 1, tzinfo=UTC)
 # CreatePolicyVersion's LimitExceeded wording
@@ -232,3 +233,53 @@ def test_inline_policy_aggregate_size(database: Database, create_user: Callable[
     too_big = pytest.raises(LimitExceeded, match="Maximum policy size of 2048 bytes exceeded for user alice")
     with too_big, database.transaction() as tx:
         tx.inline_policies.put(PrincipalKind.USER, alice.id, "two", "y" * 600)
+
+
+def test_list_filters_and_inclusive_start(
+    database: Database, create_user: Callable[..., User], account: str
+) -> None:
+    # ListPolicies OnlyAttached + PolicyUsageFilter
+    # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html)
+    alice = create_user("alice")
+    attached, boundary, idle = policy("attached"), policy("boundary"), policy("idle")
+    with database.transaction() as tx:
+        for managed in (attached, boundary, idle):
+            tx.policies.create(managed, DOCUMENT)
+        tx.attachments.attach(PrincipalKind.USER, alice.id, attached.arn, NOW)
+        tx.users.set_permissions_boundary(ACCOUNT, "alice", boundary.arn)
+    with database.read() as tx:
+
+        def names(**kwargs: Any) -> list[str]:
+            return [p.name for p in tx.policies.list(ACCOUNT, **kwargs).items]
+
+        assert names() == ["attached", "boundary", "idle"]
+        assert names(only_attached=True) == ["attached"]
+        assert names(only_attached=True, usage="PermissionsPolicy") == ["attached"]
+        assert names(only_attached=True, usage="PermissionsBoundary") == ["boundary"]
+        assert names(names_from="boundary") == ["boundary", "idle"]
+        assert names(names_from="b") == ["boundary", "idle"]
+
+
+def test_aws_managed_usage_counts_one_account_only(
+    database: Database, create_user: Callable[..., User], account: str
+) -> None:
+    # AWS managed policies are shared by every account; AttachmentCount is the caller's account's.
+    other_account = "210987654321"
+    alice = create_user("alice")
+    ops = role("ops")
+    stranger = user("stranger", account=other_account)
+    with database.transaction() as tx:
+        tx.accounts.create(Account(other_account, None, NOW))
+        tx.users.create(stranger)
+        tx.roles.create(ops)
+        tx.attachments.attach(PrincipalKind.USER, alice.id, AWS_MANAGED, NOW)
+        tx.attachments.attach(PrincipalKind.ROLE, ops.id, AWS_MANAGED, NOW)
+        tx.attachments.attach(PrincipalKind.USER, stranger.id, AWS_MANAGED, NOW)
+        tx.users.set_permissions_boundary(ACCOUNT, "alice", "arn:aws:iam::aws:policy/PowerUserAccess")
+    with database.read() as tx:
+        assert tx.policies.aws_managed_usage(ACCOUNT) == {
+            AWS_MANAGED: (2, 0),
+            "arn:aws:iam::aws:policy/PowerUserAccess": (0, 1),
+        }
+        assert tx.policies.aws_managed_usage(ACCOUNT, AWS_MANAGED) == {AWS_MANAGED: (2, 0)}
+        assert tx.policies.aws_managed_usage(other_account) == {AWS_MANAGED: (1, 0)}
