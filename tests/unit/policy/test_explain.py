@@ -270,3 +270,42 @@ def test_missing_allow_in_an_rcp_level() -> None:
     assert (
         decision.message == f"{S3_DENIED} because no resource control policy allows the s3:GetObject action"
     )
+
+
+def test_denies_in_several_layers_are_all_reported_and_one_is_named() -> None:
+    # TROUBLESHOOT: "If multiple policy types deny an authorization request, AWS includes only one of
+    # those policy types in the error message." The explanation keeps every deny that applied.
+    decision = decide(
+        {
+            "identity": [policy(statement("Allow"), statement("Deny", sid="IdentityDeny"))],
+            "boundary": policy(statement("Allow"), statement("Deny", sid="BoundaryDeny")),
+            "scp": [[policy(statement("Allow"), statement("Deny", sid="ScpDeny"))]],
+        }
+    )
+    assert decision.decision == "ExplicitDeny"
+    assert {(s.layer, s.sid) for s in decision.statements} == {
+        ("identity", "IdentityDeny"),
+        ("boundary", "BoundaryDeny"),
+        ("scp", "ScpDeny"),
+    }
+    named = [
+        n
+        for n in ("identity-based policy", "permissions boundary", "service control policy")
+        if n in decision.message
+    ]
+    assert len(named) == 1
+
+
+def test_federated_user_without_session_policy_lacks_a_session_allow() -> None:
+    # GetFederationToken without a session policy yields a federated user session with no permissions
+    # (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html).
+    federated = {
+        "type": "federated_user",
+        "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/bob",
+        "account": ACCOUNT,
+        "user_arn": f"arn:aws:iam::{ACCOUNT}:user/bob",
+    }
+    decision = decide({"identity": [ALLOW]}, principal=federated)
+    assert (decision.decision, decision.missing) == ("ImplicitDeny", "session")
+    assert decision.message.endswith(f"because no session policy allows the {ACTION} action")
+    assert decide({"identity": [ALLOW], "session": [ALLOW]}, principal=federated).decision == "Allow"
