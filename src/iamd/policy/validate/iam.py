@@ -11,6 +11,7 @@ from __future__ import annotations
 from iamd.errors import LimitExceeded, MalformedPolicyDocument
 from iamd.policy.validate.findings import Finding, PolicyType
 from iamd.policy.validate.limits import policy_size, quota_for
+from iamd.policy.validate.pipeline import validate_policy
 
 _EXACT = "<the finding's message, which is IAM's own>"
 # Issue codes of findings that IAM (or Organizations for SCPs/RCPs) refuses to store, with IAM's message
@@ -82,8 +83,6 @@ def validate_for_iam(text: str, policy_type: PolicyType = "identity", *, max_siz
     ``max_size`` overrides the policy type's quota (e.g. 2,048 for a user's inline policies, 10,240 for a
     role's; the caller adds up an entity's inline policies). A session policy validates as ``identity``.
     """
-    from iamd.policy.validate import validate_policy
-
     for finding in validate_policy(text, policy_type):
         message = iam_rejection(finding)
         if message is not None:
