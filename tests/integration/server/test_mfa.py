@@ -216,10 +216,10 @@ def test_delete_while_enabled_is_a_conflict_then_deactivate_and_delete(iamd_serv
     user, serial, _ = _enabled_device(iam)
     with pytest.raises(ClientError) as excinfo:
         iam.delete_virtual_mfa_device(SerialNumber=serial)
-    assert _error(excinfo)[:2] == ("DeleteConflict", 409)
+    assert _error(excinfo) == ("DeleteConflict", 409, "MFA VirtualDevice in use. Must deactivate first.")
     with pytest.raises(ClientError) as excinfo:  # the user cannot go while it has an MFA device
         iam.delete_user(UserName=user)
-    assert _error(excinfo)[:2] == ("DeleteConflict", 409)
+    assert _error(excinfo) == ("DeleteConflict", 409, "Cannot delete entity, must delete MFA device first.")
 
     iam.deactivate_mfa_device(UserName=user, SerialNumber=serial)
     assert iam.list_mfa_devices(UserName=user)["MFADevices"] == []
@@ -270,3 +270,20 @@ def test_get_mfa_device(iamd_server: RunningServer) -> None:
     user, serial, _ = _enabled_device(iam)
     got = iam.get_mfa_device(UserName=user, SerialNumber=serial)
     assert (got["UserName"], got["SerialNumber"]) == (user, serial) and got["EnableDate"] is not None
+
+
+def test_codes_used_before_deactivation_cannot_enable_again(iamd_server: RunningServer) -> None:
+    iam = iamd_server.client("iam")
+    user, serial, app = _enabled_device(iam)
+    iam.deactivate_mfa_device(UserName=user, SerialNumber=serial)
+    used = _codes(app, -1, 0)
+    with pytest.raises(ClientError) as excinfo:
+        iam.enable_mfa_device(
+            UserName=user, SerialNumber=serial, AuthenticationCode1=used[0], AuthenticationCode2=used[1]
+        )
+    assert _error(excinfo) == INVALID_CODE
+    fresh = _codes(app, 0, 1)
+    iam.enable_mfa_device(
+        UserName=user, SerialNumber=serial, AuthenticationCode1=fresh[0], AuthenticationCode2=fresh[1]
+    )
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=user)["MFADevices"]] == [serial]

@@ -122,12 +122,13 @@ def mfa_device_result(device: VirtualMfaDevice, user_name: str) -> dict[str, Any
     return {"UserName": user_name, "SerialNumber": device.serial_number, "EnableDate": device.enable_date}
 
 
-def virtual_device_result(device: VirtualMfaDevice, user: User | None) -> dict[str, Any]:
+def virtual_device_result(device: VirtualMfaDevice, user: User | None, *, with_tags: bool) -> dict[str, Any]:
+    """A VirtualMFADevice; ListVirtualMFADevices leaves tags out (its API reference says so)."""
     out: dict[str, Any] = {"SerialNumber": device.serial_number}
     if user is not None:
         out["User"] = user_result(user, with_tags=False)
         out["EnableDate"] = device.enable_date
-    if device.tags:
+    if with_tags and device.tags:
         out["Tags"] = tags_out(device.tags)
     return out
 
@@ -151,7 +152,7 @@ def create_virtual_mfa_device(call: Call, params: Params) -> Result:
             tags=tags_in(params),
         )
     )
-    out = virtual_device_result(device, None)
+    out = virtual_device_result(device, None, with_tags=True)
     out["Base32StringSeed"] = totp.base32_seed(seed).encode("ascii")
     out["QRCodePNG"] = totp.qr_code_png(totp.otpauth_uri(name, call.account_id, seed))
     return {"VirtualMFADevice": out}
@@ -163,7 +164,8 @@ def enable_mfa_device(call: Call, params: Params) -> Result:
     if device.user_id is not None:  # checked before the codes; the store checks again atomically
         raise EntityAlreadyExists(ALREADY_IN_USE)
     counter = _consecutive_counter(call, device, params)
-    call.tx.mfa_devices.enable(device.serial_number, user, call.now, counter)
+    if not call.tx.mfa_devices.enable(device.serial_number, user, call.now, counter):
+        raise InvalidAuthenticationCode()  # codes used before the device was deactivated
     return {}
 
 
@@ -221,7 +223,7 @@ def list_virtual_mfa_devices(call: Call, params: Params) -> Result:
     return page_result(
         page,
         "VirtualMFADevices",
-        lambda d: virtual_device_result(d, users.get(d.user_id) if d.user_id else None),
+        lambda d: virtual_device_result(d, users.get(d.user_id) if d.user_id else None, with_tags=False),
     )
 
 

@@ -114,25 +114,33 @@ class MfaDevices(Repository):
         )
         return tuple(to_device(row) for row in rows)
 
-    def enable(self, serial_number: str, user: User, at: datetime, counter: int) -> None:
+    def enable(self, serial_number: str, user: User, at: datetime, counter: int) -> bool:
         """EnableMFADevice, after the caller checked the two consecutive codes; ``counter`` is the later one's
-        time step. EntityAlreadyExists when the device is already assigned."""
+        time step. False (nothing changes) when that step is not newer than the last accepted one, i.e. codes
+        already used before the device was deactivated. EntityAlreadyExists when the device is assigned."""
         assigned = self.connection.execute(
             update(mfa_devices)
-            .where(mfa_devices.c.serial_number == serial_number, mfa_devices.c.user_id.is_(None))
+            .where(
+                mfa_devices.c.serial_number == serial_number,
+                mfa_devices.c.user_id.is_(None),
+                or_(mfa_devices.c.last_used_counter.is_(None), mfa_devices.c.last_used_counter < counter),
+            )
             .values(user_id=user.id, enable_date=at, last_used_counter=counter)
         ).rowcount
         if not assigned:
-            self.get(serial_number)
-            raise EntityAlreadyExists("MFA Device is already in use.")
+            if self.get(serial_number).user_id is not None:
+                raise EntityAlreadyExists("MFA Device is already in use.")
+            return False
         self._take_quota(user.id, "mfa_devices_per_user")
+        return True
 
     def deactivate(self, serial_number: str, user: User) -> None:
-        """DeactivateMFADevice: the device stays, unassigned."""
+        """DeactivateMFADevice: the device stays, unassigned. The last accepted time step stays too, so codes
+        used before cannot enable it again."""
         changed = self.connection.execute(
             update(mfa_devices)
             .where(mfa_devices.c.serial_number == serial_number, mfa_devices.c.user_id == user.id)
-            .values(user_id=None, enable_date=None, last_used_counter=None)
+            .values(user_id=None, enable_date=None)
         ).rowcount
         if not changed:
             raise NoSuchEntity(f"MFA Device with serial number {serial_number} does not exist.")
@@ -160,7 +168,7 @@ class MfaDevices(Repository):
         ).rowcount
         if not removed:
             self.get(serial_number)
-            raise DeleteConflict("MFA device is still in use.")
+            raise DeleteConflict("MFA VirtualDevice in use. Must deactivate first.")
         quota_usage.forget(self.connection, serial_number)
 
     def tag(self, serial_number: str, tags: Sequence[Tag]) -> None:
