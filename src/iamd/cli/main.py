@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from iamd import __version__
+from iamd.cli.admin import admin
 from iamd.cli.policy import policy
 from iamd.cli.serve import serve
 
@@ -15,6 +16,7 @@ def cli() -> None:
     """iamd: self-hosted IAM, STS and Access Analyzer, wire-compatible with AWS."""
 
 
+cli.add_command(admin)
 cli.add_command(policy)
 cli.add_command(serve)
 
