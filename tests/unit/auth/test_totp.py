@@ -147,7 +147,7 @@ def test_qr_code_png_is_a_png_of_the_uri() -> None:
     # Sample the centre of each 4x4 module after the 4-module quiet zone and compare with the symbol
     # segno builds for the URI: the image shows exactly that QR code.
     symbol = segno.make_qr(uri, error="m")
-    size = symbol.symbol_size(scale=1, border=0)[0]
+    size = int(symbol.symbol_size(scale=1, border=0)[0])
     assert width == (size + 8) * 4
     sampled = [[pixels[(4 + r) * 4 + 2][(4 + c) * 4 + 2] for c in range(size)] for r in range(size)]
     assert sampled == [[bool(m) for m in row] for row in symbol.matrix]
