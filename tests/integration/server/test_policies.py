@@ -202,23 +202,45 @@ def test_aws_managed_policy_is_readable(iamd_server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("call", "kwargs"),
+    ("call", "kwargs", "message"),
     [
-        ("delete_policy", {}),
-        ("create_policy_version", {"PolicyDocument": json.dumps(ALLOW_S3)}),
-        ("set_default_policy_version", {"VersionId": "v1"}),
-        ("delete_policy_version", {"VersionId": "v1"}),
-        ("tag_policy", {"Tags": [{"Key": "a", "Value": "b"}]}),
-        ("untag_policy", {"TagKeys": ["a"]}),
+        ("delete_policy", {}, "Cannot delete policies outside your own account."),
+        (
+            "create_policy_version",
+            {"PolicyDocument": json.dumps(ALLOW_S3)},
+            "Cannot create versions for policies outside your own account.",
+        ),
+        (
+            "set_default_policy_version",
+            {"VersionId": "v1"},
+            "Cannot update policies outside your own account.",
+        ),
+        (
+            "delete_policy_version",
+            {"VersionId": "v1"},
+            "Cannot delete policy versions for policies outside your own account.",
+        ),
+        (
+            "tag_policy",
+            {"Tags": [{"Key": "a", "Value": "b"}]},
+            "Cannot tag policies outside your own account.",
+        ),
+        ("untag_policy", {"TagKeys": ["a"]}, "Cannot untag policies outside your own account."),
     ],
 )
-def test_aws_managed_policy_cannot_be_changed(
-    iamd_server: RunningServer, call: str, kwargs: dict[str, Any]
+def test_aws_managed_and_foreign_policies_cannot_be_changed(
+    iamd_server: RunningServer, call: str, kwargs: dict[str, Any], message: str
 ) -> None:
-    # AWS managed policies live in AWS's account: even the root user is refused (AccessDenied).
+    # AWS managed policies live in AWS's account: changing them, or another account's policy, is refused
+    # even to the root user, with AccessDenied (wording as AWS answers, e.g. CreatePolicyVersion's
+    # "Cannot create versions for policies outside your own account."; the tag sentences are iamd's).
     iam = iamd_server.client("iam")
     with pytest.raises(ClientError) as excinfo:
         getattr(iam, call)(PolicyArn=IAM_READ_ONLY, **kwargs)
+    assert error_of(excinfo) == ("AccessDenied", 403, message)
+    # Another account's policy: the authorizer refuses first (IAM has no resource-based policies).
+    with pytest.raises(ClientError) as excinfo:
+        getattr(iam, call)(PolicyArn="arn:aws:iam::999999999999:policy/elsewhere", **kwargs)
     assert error_of(excinfo)[:2] == ("AccessDenied", 403)
     assert iam.get_policy(PolicyArn=IAM_READ_ONLY)["Policy"]["DefaultVersionId"] == "v4"
 

@@ -99,12 +99,6 @@ def is_aws_managed(arn: str) -> bool:
     return arn.startswith(AWS_MANAGED_PREFIX + "/")
 
 
-def refuse_aws_managed(arn: str, verb: str) -> None:
-    """AWS managed policies belong to AWS's account: changing them is AccessDenied, even for root."""
-    if is_aws_managed(arn):
-        raise AccessDenied(f"Cannot {verb} policies outside your own account.")
-
-
 def own_policy_arn(call: Call, arn: str) -> str:
     """InvalidInput for a string that is no ARN; NoSuchEntity for another account's policy."""
     try:
@@ -116,8 +110,31 @@ def own_policy_arn(call: Call, arn: str) -> str:
     return arn
 
 
-def get_customer_policy(call: Call, arn: str) -> ManagedPolicy:
-    return call.tx.policies.get(own_policy_arn(call, arn))
+REFUSALS = {
+    "DeletePolicy": "Cannot delete policies outside your own account.",
+    "CreatePolicyVersion": "Cannot create versions for policies outside your own account.",
+    "SetDefaultPolicyVersion": "Cannot update policies outside your own account.",
+    "DeletePolicyVersion": "Cannot delete policy versions for policies outside your own account.",
+    # Not seen from AWS; worded like the ones above.
+    "TagPolicy": "Cannot tag policies outside your own account.",
+    "UntagPolicy": "Cannot untag policies outside your own account.",
+}
+
+
+def changeable_policy_arn(call: Call, arn: str, refusal: str) -> str:
+    """The ARN of a policy this account may change; AccessDenied (``refusal``) for any other account's.
+
+    AWS managed policies live in AWS's account, and IAM refuses changes to another account's policies,
+    even to the root user, with AccessDenied and one sentence per operation (``REFUSALS``; e.g. "Cannot
+    create versions for policies outside your own account.", as AWS answers CreatePolicyVersion).
+    """
+    try:
+        account = Arn.parse(arn).account
+    except ValueError:
+        raise InvalidInput(f"ARN {arn} is not valid.") from None
+    if account != call.account_id:
+        raise AccessDenied(refusal)
+    return arn
 
 
 # -- results ---------------------------------------------------------------------------------------------
@@ -221,21 +238,19 @@ def get_policy(call: Call, params: Params) -> Result:
 
 
 def delete_policy(call: Call, params: Params) -> Result:
-    refuse_aws_managed(params["PolicyArn"], "delete")
-    call.tx.policies.delete(own_policy_arn(call, params["PolicyArn"]))
+    call.tx.policies.delete(changeable_policy_arn(call, params["PolicyArn"], REFUSALS["DeletePolicy"]))
     return {}
 
 
 def tag_policy(call: Call, params: Params) -> Result:
-    refuse_aws_managed(params["PolicyArn"], "tag")
-    tags = tags_in(params)
-    call.tx.policies.tag(own_policy_arn(call, params["PolicyArn"]), tags)
+    arn = changeable_policy_arn(call, params["PolicyArn"], REFUSALS["TagPolicy"])
+    call.tx.policies.tag(arn, tags_in(params))
     return {}
 
 
 def untag_policy(call: Call, params: Params) -> Result:
-    refuse_aws_managed(params["PolicyArn"], "untag")
-    call.tx.policies.untag(own_policy_arn(call, params["PolicyArn"]), params["TagKeys"])
+    arn = changeable_policy_arn(call, params["PolicyArn"], REFUSALS["UntagPolicy"])
+    call.tx.policies.untag(arn, params["TagKeys"])
     return {}
 
 

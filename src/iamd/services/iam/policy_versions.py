@@ -16,12 +16,13 @@ from iamd.model import PolicyVersion
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.documents import MANAGED_POLICY_MAX_SIZE, check_document
 from iamd.services.iam.policies import (
+    REFUSALS,
     AwsPolicy,
     aws_policy,
+    changeable_policy_arn,
     is_aws_managed,
     own_policy_arn,
     policy_target,
-    refuse_aws_managed,
 )
 
 DEFAULT_MAX_ITEMS = 100
@@ -57,11 +58,10 @@ def _versions(call: Call, arn: str) -> tuple[PolicyVersion, ...]:
 
 
 def create_policy_version(call: Call, params: Params) -> Result:
-    arn = params["PolicyArn"]
-    refuse_aws_managed(arn, "create versions of")
+    arn = changeable_policy_arn(call, params["PolicyArn"], REFUSALS["CreatePolicyVersion"])
     document = check_document(params["PolicyDocument"], max_size=MANAGED_POLICY_MAX_SIZE)
     version = call.tx.policies.create_version(
-        own_policy_arn(call, arn), document, set_as_default=bool(params.get("SetAsDefault")), created=call.now
+        arn, document, set_as_default=bool(params.get("SetAsDefault")), created=call.now
     )
     return {"PolicyVersion": version_result(version, with_document=False)}
 
@@ -97,15 +97,14 @@ def list_policy_versions(call: Call, params: Params) -> Result:
 
 
 def set_default_policy_version(call: Call, params: Params) -> Result:
-    refuse_aws_managed(params["PolicyArn"], "modify")
-    arn = own_policy_arn(call, params["PolicyArn"])
+    arn = changeable_policy_arn(call, params["PolicyArn"], REFUSALS["SetDefaultPolicyVersion"])
     call.tx.policies.set_default_version(arn, params["VersionId"], call.now)
     return {}
 
 
 def delete_policy_version(call: Call, params: Params) -> Result:
-    refuse_aws_managed(params["PolicyArn"], "delete versions of")
-    call.tx.policies.delete_version(own_policy_arn(call, params["PolicyArn"]), params["VersionId"])
+    arn = changeable_policy_arn(call, params["PolicyArn"], REFUSALS["DeletePolicyVersion"])
+    call.tx.policies.delete_version(arn, params["VersionId"])
     return {}
 
 
