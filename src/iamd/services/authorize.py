@@ -210,10 +210,16 @@ class Authorizer:
         decision = self.decide(call, action, target)
         if decision.allowed:
             return decision
+        message = decision.message
+        if action.startswith("sts:") and ":role/" in target.resource:
+            # STS names no reason when it refuses to assume a role (as AWS answers, quoted in
+            # amzn/selling-partner-api-models#1186).
+            principal, resource = call.caller.arn, target.resource
+            message = f"User: {principal} is not authorized to perform: {action} on resource: {resource}"
         if self.mode == "audit":
-            log.warning("audit mode: would deny request %s: %s", call.meta.request_id, decision.message)
+            log.warning("audit mode: would deny request %s: %s", call.meta.request_id, message)
             return decision
-        raise AccessDenied(decision.message)
+        raise AccessDenied(message)
 
 
 def tag_context(tags: list[Mapping[str, str]] | None) -> dict[str, ContextValue]:

@@ -71,6 +71,9 @@ def _source_identity(call: Call, params: Params) -> str | None:
 
 
 def assume_role_target(call: Call, params: Params) -> Target:
+    if call.caller.kind == "root":
+        # Whatever the trust policy says (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+        raise AccessDenied("Roles may not be assumed by root accounts.")
     role = _role(call, params["RoleArn"])
     tags, transitive_keys = _session_tags(call, params)
     source_identity = _source_identity(call, params)
