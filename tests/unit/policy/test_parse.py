@@ -3,8 +3,8 @@
 Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
 Elements: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html (one page per
 element: _version, _id, _statement, _sid, _effect, _principal, _notprincipal, _action, _notaction,
-_resource, _notresource, _condition). Condition values are strings to AWS ("the value ... is treated as a
-string"; numbers and Booleans are written either way) —
+_resource, _notresource, _condition). Condition values are compared as text by every operator family, and
+AWS's own examples write numbers and Booleans either bare or quoted —
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html.
 Issue codes follow Access Analyzer's naming —
 https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html.
