@@ -70,8 +70,8 @@ def resolve_actions(
             if report:
                 findings.error(
                     "INVALID_ACTION",
-                    f"The action {value} is not valid: actions must be prefaced by a service prefix, "
-                    "for example s3:GetObject.",
+                    f"The action {value} is not valid: actions must be prefaced by a service prefix, for "
+                    "example s3:GetObject.",
                     text.location,
                 )
             continue
@@ -81,8 +81,7 @@ def resolve_actions(
                 findings.suggestion(
                     "WILDCARD_IN_SERVICE_NAME",
                     "Avoid using wildcards (*, ?) in the service name because it might grant unintended "
-                    "access "
-                    "to other AWS services with similar names.",
+                    "access to other AWS services with similar names.",
                     text.location,
                 )
             resolved.append(ResolvedAction(text, prefix.lower(), True, (), False))

@@ -8,6 +8,7 @@ formats come from the Service Authorization Reference (via ``iamd.catalog``).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from iamd import catalog
@@ -49,7 +50,7 @@ def check_resource_syntax(resources: tuple[Text, ...], findings: Findings) -> No
                 text.location,
             )
             continue
-        _, partition, service, _region, account, _resource = parts
+        _, partition, service, region, account, _resource = parts
         if not _is_pattern(partition) and partition not in PARTITIONS:
             findings.error(
                 "INVALID_PARTITION",
@@ -69,6 +70,71 @@ def check_resource_syntax(resources: tuple[Text, ...], findings: Findings) -> No
                 f"The resource ARN account ID {account} is not valid. Provide a 12-digit account ID.",
                 text.location,
             )
+        _check_fields_allowed(service, region, account, text, findings)
+
+
+def _check_fields_allowed(service: str, region: str, account: str, text: Text, findings: Findings) -> None:
+    """A Region or account in an ARN whose resource types have none (S3 buckets and objects, IAM)."""
+    resource_part = text.value.split(":", 5)[5]
+    region_allowed, account_allowed = _fields_allowed(service.lower(), resource_part)
+    if region and not _is_pattern(region) and not region_allowed:
+        findings.error(
+            "ARN_REGION_NOT_ALLOWED",
+            f"The service {service} does not support specifying a Region in the resource ARN.",
+            text.location,
+        )
+    if account and not _is_pattern(account) and not account_allowed:
+        findings.error(
+            "ARN_ACCOUNT_NOT_ALLOWED",
+            f"The service {service} does not support specifying an account ID in the resource ARN.",
+            text.location,
+        )
+
+
+@functools.lru_cache(maxsize=8192)
+def _fields_allowed(service: str, resource_part: str) -> tuple[bool, bool]:
+    """Whether the resource types this resource part can be have a Region field, an account field.
+
+    Only the resource part decides which types are meant; unknown services and resource parts that fit no
+    type allow both, so that nothing is reported on a guess."""
+    svc = catalog.service(service)
+    if svc is None:
+        return True, True
+    fields = [rt.arn_format.split(":", 5) for rt in svc.resource_types.values()]
+    candidates = [f for f in fields if len(f) == 6 and catalog.arn_fits_format(resource_part, f[5])]
+    if not candidates:
+        return True, True
+    return any(f[3] for f in candidates), any(f[4] for f in candidates)
+
+
+def check_redundant_resources(resources: tuple[Text, ...], findings: Findings) -> None:
+    """A resource already matched by another wildcard resource of the same list, or listed twice."""
+    patterns = [r for r in resources if "*" in r.value or "?" in r.value]
+    seen: set[str] = set()
+    for text in resources:
+        covered = text.value in seen
+        seen.add(text.value)
+        if not covered:
+            covered = any(
+                other is not text
+                and other.value != text.value
+                and _glob(other.value).match(text.value) is not None
+                and _glob(text.value).match(other.value) is None
+                for other in patterns
+            )
+        if covered:
+            findings.suggestion(
+                "REDUNDANT_RESOURCE",
+                f"The resource ARN {text.value} is redundant because another resource in this statement "
+                "references the same resource. Review the use of wildcards (*)",
+                text.location,
+            )
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob(pattern: str) -> re.Pattern[str]:
+    # Resource matching is case-sensitive (reference_policies_elements_resource.html).
+    return re.compile("^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.DOTALL)
 
 
 def check_resources_fit_actions(

@@ -26,6 +26,7 @@ from iamd.policy.jsonpos import JsonObject
 from iamd.policy.validate.actions import ResolvedAction
 from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import Findings
+from iamd.policy.validate.network import check_network_values
 
 # Operator families each key data type accepts. ARN keys also take String operators (AWS recommends ARN
 # operators); aws:EpochTime is documented as Date or Numeric.
@@ -64,6 +65,7 @@ def check_conditions(subject: Subject, statement: Statement, findings: Findings)
         family = op.family
         _check_operator_shape(clause, family, findings)
         _check_values(document, clause, family, findings)
+        check_network_values(clause, findings)
         info = _check_key(clause, findings)
         if info is not None and family != "Null":
             _check_type(clause, info, family, findings)
@@ -84,8 +86,7 @@ def _check_key_case(subject: Subject, statement: Statement, findings: Findings) 
                 findings.error(
                     "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
                     f"The condition key {key} appears more than once with different capitalization in the "
-                    "same "
-                    "condition block. Remove the duplicate condition keys.",
+                    "same condition block. Remove the duplicate condition keys.",
                     (*statement.location.path, "Condition", operator, key),
                 )
 
@@ -101,8 +102,8 @@ def _check_operator_shape(clause: ConditionClause, family: str, findings: Findin
     if family == "Null" and clause.qualifier is not None:
         findings.suggestion(
             "NULL_WITH_QUALIFIER",
-            "Avoid using the Null condition operator with the ForAllValues or ForAnyValue qualifiers because "
-            "they always return a true or false respectively.",
+            "Avoid using the Null condition operator with the ForAllValues or ForAnyValue qualifiers "
+            "because they always return a true or false respectively.",
             clause.location,
         )
     if not clause.values:
@@ -110,30 +111,27 @@ def _check_operator_shape(clause: ConditionClause, family: str, findings: Findin
             code, text = (
                 "EMPTY_ARRAY_CONDITION_FORALLVALUES",
                 f"The ForAllValues prefix with an empty condition key matches only if the key {clause.key} "
-                "is "
-                "missing from the request context. To determine if the request context is empty, we "
-                "recommend "
-                "that you use the Null condition operator with the value of true instead.",
+                "is missing from the request context. To determine if the request context is empty, we "
+                "recommend that you use the Null condition operator with the value of true instead.",
             )
         elif clause.qualifier == "ForAnyValue":
             code, text = (
                 "EMPTY_ARRAY_CONDITION_FORANYVALUE",
-                f"The ForAnyValue prefix with an empty condition key {clause.key} never matches the request "
-                "context and it does not affect the policy. Specify conditions.",
+                f"The ForAnyValue prefix with an empty condition key {clause.key} never matches the "
+                "request context and it does not affect the policy. Specify conditions.",
             )
         elif clause.if_exists:
             code, text = (
                 "EMPTY_ARRAY_CONDITION_IFEXISTS",
                 f"The IfExists suffix with an empty condition key matches only if the key {clause.key} is "
                 "missing from the request context. To determine if the request context is empty, we "
-                "recommend "
-                "that you use the Null condition operator with the value of true instead.",
+                "recommend that you use the Null condition operator with the value of true instead.",
             )
         else:
             code, text = (
                 "EMPTY_ARRAY_CONDITION",
-                f"There are no values for the condition key {clause.key} and it does not affect the policy. "
-                "Specify conditions.",
+                f"There are no values for the condition key {clause.key} and it does not affect the "
+                "policy. Specify conditions.",
             )
         findings.suggestion(code, text, clause.location)
 
@@ -216,16 +214,16 @@ def _check_ip(text: str, op_name: str, location: Location, findings: Findings) -
     if network is None:
         findings.warning(
             "TYPE_MISMATCH_IP_RANGE",
-            f"The condition operator {op_name} is used with an invalid IP range value. Specify the IP range "
-            "in standard CIDR format.",
+            f"The condition operator {op_name} is used with an invalid IP range value. Specify the IP "
+            "range in standard CIDR format.",
             location,
         )
         return
     if "/" in text and str(network) != text.strip().lower() and network.compressed != text.strip():
         findings.suggestion(
             "IMPROVE_IP_RANGE",
-            "The non-zero bits in the IP address after the masked bits are ignored. "
-            f"Replace address with {network}.",
+            "The non-zero bits in the IP address after the masked bits are ignored. Replace address with "
+            f"{network}.",
             location,
         )
 
@@ -306,8 +304,8 @@ def _check_qualifier(clause: ConditionClause, info: ConditionKeyInfo, findings: 
     if info.multivalued and clause.qualifier is None:
         findings.warning(
             "MISSING_QUALIFIER",
-            f"The request context key {clause.key} has multiple values. Use the ForAllValues or ForAnyValue "
-            "condition key qualifiers in your policy.",
+            f"The request context key {clause.key} has multiple values. Use the ForAllValues or "
+            "ForAnyValue condition key qualifiers in your policy.",
             clause.location,
         )
     elif not info.multivalued and clause.qualifier == "ForAllValues":
@@ -320,8 +318,8 @@ def _check_qualifier(clause: ConditionClause, info: ConditionKeyInfo, findings: 
     elif not info.multivalued and clause.qualifier == "ForAnyValue":
         findings.warning(
             "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
-            f"The condition key {clause.key} is single-valued; ForAnyValue: has no effect on it. "
-            "We recommend that you remove ForAnyValue:.",
+            f"The condition key {clause.key} is single-valued; ForAnyValue: has no effect on it. We "
+            "recommend that you remove ForAnyValue:.",
             clause.location,
         )
 
@@ -366,7 +364,7 @@ def check_keys_apply(statement: Statement, actions: list[ResolvedAction], findin
             findings.warning(
                 "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
                 f"The following actions: {', '.join(unsupported)} are not supported by the condition key "
-                f"{clause.key}. The condition will not be evaluated for these actions. We recommend that you "
-                "move these actions to a different statement without this condition key.",
+                f"{clause.key}. The condition will not be evaluated for these actions. We recommend that "
+                "you move these actions to a different statement without this condition key.",
                 clause.location,
             )

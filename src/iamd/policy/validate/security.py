@@ -47,17 +47,16 @@ def check_security(subject: Subject, statement: Statement, findings: Findings) -
     if statement.not_action is not None and broad_resource:
         findings.security(
             "ALLOW_WITH_NOT_ACTION",
-            "Using Allow with NotAction on all resources grants every action of every service except those "
-            "listed, including actions AWS adds later. We recommend that you list the allowed actions "
-            "instead.",
+            "Using Allow with NotAction on all resources grants every action of every service except "
+            "those listed, including actions AWS adds later. We recommend that you list the allowed "
+            "actions instead.",
             (*statement.location.path, "NotAction"),
         )
     if statement.not_resource is not None:
         findings.security(
             "ALLOW_WITH_NOT_RESOURCE",
             "Using Allow with NotResource grants the actions on every resource except those listed, "
-            "including "
-            "resources created later. We recommend that you list the allowed resources instead.",
+            "including resources created later. We recommend that you list the allowed resources instead.",
             (*statement.location.path, "NotResource"),
         )
     _check_pass_role(statement, findings)
@@ -80,17 +79,17 @@ def _check_pass_role(statement: Statement, findings: Findings) -> None:
             findings.security(
                 "PASS_ROLE_WITH_NOT_RESOURCE" if exact else "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
                 "Using the iam:PassRole action with NotResource can be overly permissive because it can "
-                "allow "
-                "iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs "
-                "instead.",
+                "allow iam:PassRole permissions on multiple resources. We recommend that you specify "
+                "resource ARNs instead.",
                 where,
             )
         elif any(_broad_resource(r.value) for r in statement.resource or ()):
             findings.security(
                 "PASS_ROLE_WITH_STAR_IN_RESOURCE" if exact else "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
-                "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive "
-                "because it allows iam:PassRole permissions on multiple resources. We recommend that you "
-                "specify resource ARNs or add the iam:PassedToService condition key to your statement.",
+                "Using the iam:PassRole action with wildcards (*) in the resource can be overly "
+                "permissive because it allows iam:PassRole permissions on multiple resources. We "
+                "recommend that you specify resource ARNs or add the iam:PassedToService condition key to "
+                "your statement.",
                 where,
             )
         return
@@ -98,18 +97,17 @@ def _check_pass_role(statement: Statement, findings: Findings) -> None:
         if statement.not_resource is not None:
             findings.security(
                 "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
-                "Using NotAction with NotResource can be overly permissive because it can allow iam:PassRole "
-                "permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+                "Using NotAction with NotResource can be overly permissive because it can allow "
+                "iam:PassRole permissions on multiple resources. We recommend that you specify resource "
+                "ARNs instead.",
                 where,
             )
         elif any(_broad_resource(r.value) for r in statement.resource or ()):
             findings.security(
                 "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
                 "Using a resource with wildcards (*) and NotAction can be overly permissive because it "
-                "allows "
-                "iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or "
-                "add "
-                "the iam:PassedToService condition key to your statement.",
+                "allows iam:PassRole permissions on all resources. We recommend that you specify resource "
+                "ARNs or add the iam:PassedToService condition key to your statement.",
                 where,
             )
 
@@ -122,8 +120,8 @@ def _check_public_principal(statement: Statement, findings: Findings) -> None:
         findings.security(
             "PRINCIPAL_STAR_WITHOUT_CONDITION",
             'Allowing "Principal": "*" without a condition grants access to anyone, including anonymous '
-            "callers and every AWS account. We recommend that you add conditions such as aws:PrincipalOrgID "
-            "or aws:SourceAccount, or name the principals.",
+            "callers and every AWS account. We recommend that you add conditions such as "
+            "aws:PrincipalOrgID or aws:SourceAccount, or name the principals.",
             spec.location,
         )
 
@@ -141,8 +139,7 @@ def _check_federated(statement: Statement, spec: PrincipalSpec, findings: Findin
                 findings.security(
                     "MISSING_GITHUB_REPO_CONDITION_KEY",
                     "Granting a federated GitHub principal permissions without a condition key can allow "
-                    "more "
-                    "sources to assume the role than you intended. Add the "
+                    "more sources to assume the role than you intended. Add the "
                     "token.actions.githubusercontent.com:sub condition key and specify the branch and "
                     "repository name in the value.",
                     entry.location,
@@ -151,9 +148,7 @@ def _check_federated(statement: Statement, spec: PrincipalSpec, findings: Findin
             findings.security(
                 "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
                 "Using an Open ID Connect principal without a condition can be overly permissive. Add "
-                "condition "
-                "keys with a prefix that matches your federated OIDC principals to ensure that only the "
-                "intended "
-                "identity provider assumes the role.",
+                "condition keys with a prefix that matches your federated OIDC principals to ensure that "
+                "only the intended identity provider assumes the role.",
                 entry.location,
             )

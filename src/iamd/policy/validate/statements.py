@@ -5,7 +5,11 @@ from __future__ import annotations
 from iamd import catalog
 from iamd.policy.ast import Statement
 from iamd.policy.validate.actions import ResolvedAction, check_redundant_actions, resolve_actions
-from iamd.policy.validate.arns import check_resource_syntax, check_resources_fit_actions
+from iamd.policy.validate.arns import (
+    check_redundant_resources,
+    check_resource_syntax,
+    check_resources_fit_actions,
+)
 from iamd.policy.validate.conditions import check_keys_apply
 from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import Findings
@@ -25,6 +29,7 @@ def check_statement_catalog(subject: Subject, statement: Statement, findings: Fi
     for resources in (statement.resource, statement.not_resource):
         if resources is not None:
             check_resource_syntax(resources, findings)
+            check_redundant_resources(resources, findings)
 
 
 def _check_rcp_services(resolved: list[ResolvedAction], findings: Findings) -> None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
+from iamd.policy import jsonpos
 from iamd.policy.ast import Effect, Statement
 from iamd.policy.jsonpos import JsonObject
 from iamd.policy.validate.context import Subject
@@ -55,6 +58,7 @@ def check_structure(subject: Subject, findings: Findings) -> None:
     if isinstance(raw_statements, list) and not raw_statements:
         findings.error("MISSING_STATEMENT", "Add a statement to the policy", ("Statement",))
     _check_sids(subject, findings)
+    _check_redundant_statements(subject, findings)
     for statement in document.statements:
         _check_empty_elements(subject, statement, findings)
         _RULES[subject.policy_type](subject, statement, findings)
@@ -91,11 +95,30 @@ def _check_sids(subject: Subject, findings: Findings) -> None:
             else:
                 findings.warning(
                     "UNIQUE_SIDS_RECOMMENDED",
-                    "We recommend that you use statement IDs that are unique to your policy. "
-                    f"Update the Sid value {sid}.",
+                    "We recommend that you use statement IDs that are unique to your policy. Update the "
+                    f"Sid value {sid}.",
                     where,
                 )
         seen.add(sid)
+
+
+def _check_redundant_statements(subject: Subject, findings: Findings) -> None:
+    """A statement identical to an earlier one, Sid aside."""
+    seen: set[bytes] = set()
+    for statement in subject.document.statements:
+        raw = subject.statement_raw(statement)
+        if raw is None:
+            continue
+        plain = jsonpos.to_plain(JsonObject([(k, v) for k, v in raw.pairs if k != "Sid"]))
+        key = orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)
+        if key in seen:
+            findings.suggestion(
+                "REDUNDANT_STATEMENT",
+                "The statements are redundant because they provide identical permissions. Update the "
+                "policy to remove the redundant statement.",
+                statement.location,
+            )
+        seen.add(key)
 
 
 def _check_empty_elements(subject: Subject, statement: Statement, findings: Findings) -> None:
@@ -175,8 +198,8 @@ def _identity_rules(subject: Subject, statement: Statement, findings: Findings) 
         if spec is not None:
             findings.error(
                 "UNSUPPORTED_PRINCIPAL",
-                f"The policy type {subject.type_label} does not support the Principal element. "
-                "Remove the Principal element.",
+                f"The policy type {subject.type_label} does not support the Principal element. Remove the "
+                "Principal element.",
                 spec.location,
             )
     _missing_resource(statement, findings)
@@ -192,8 +215,8 @@ def _trust_rules(subject: Subject, statement: Statement, findings: Findings) -> 
     if statement.not_principal is not None:
         findings.error(
             "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
-            "Role trust policies do not support NotPrincipal. Update the policy to use a Principal element "
-            "instead.",
+            "Role trust policies do not support NotPrincipal. Update the policy to use a Principal "
+            "element instead.",
             statement.not_principal.location,
         )
     for element in (statement.resource, statement.not_resource):
@@ -201,8 +224,7 @@ def _trust_rules(subject: Subject, statement: Statement, findings: Findings) -> 
             findings.error(
                 "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
                 "Role trust policies apply to the role that they are attached to. You cannot specify a "
-                "resource. "
-                "Remove the Resource or NotResource element.",
+                "resource. Remove the Resource or NotResource element.",
                 element[0].location if element else statement.location,
             )
     for action in statement.action or ():
@@ -210,9 +232,8 @@ def _trust_rules(subject: Subject, statement: Statement, findings: Findings) -> 
             findings.error(
                 "ROLE_TRUST_POLICY_UNSUPPORTED_ACTION",
                 f"The action {action.value} is not supported in a role trust policy. Role trust policies "
-                "grant "
-                "sts:AssumeRole, sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession, "
-                "sts:SetSourceIdentity and sts:SetContext.",
+                "grant sts:AssumeRole, sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, "
+                "sts:TagSession, sts:SetSourceIdentity and sts:SetContext.",
                 action.location,
             )
 

@@ -65,8 +65,8 @@ def _check_syntax(text: Text, findings: Findings) -> None:
         if not inner.strip():
             findings.error(
                 "EMPTY_VARIABLE",
-                "Empty policy variable. Remove the ${ } variable structure or provide a variable within the "
-                "structure.",
+                "Empty policy variable. Remove the ${ } variable structure or provide a variable within "
+                "the structure.",
                 text.location,
             )
             continue

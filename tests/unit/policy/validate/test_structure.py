@@ -248,6 +248,18 @@ CASES = [
         expect=(("SUGGESTION", "EMPTY_OBJECT_CONDITION", "Statement[0].Condition"),),
     ),
     Case(
+        "identical statements apart from Sid",
+        AA,
+        policy({**ALLOW_GET, "Sid": "One"}, {**ALLOW_GET, "Sid": "Two"}),
+        expect=(("SUGGESTION", "REDUNDANT_STATEMENT", "Statement[1]"),),
+    ),
+    Case(
+        "statements differing in effect",
+        AA,
+        policy(ALLOW_GET, {**ALLOW_GET, "Effect": "Deny"}),
+        absent=("REDUNDANT_STATEMENT",),
+    ),
+    Case(
         "empty statement array",
         AA,
         json.dumps({"Version": "2012-10-17", "Statement": []}),
