@@ -302,3 +302,15 @@ def test_permissions_boundary(iamd_server: RunningServer) -> None:
         iam.put_role_permissions_boundary(RoleName=name, PermissionsBoundary=missing)
     assert _error(excinfo) == ("NoSuchEntity", 404, f"Policy {missing} does not exist or is not attachable.")
     assert iam.get_role(RoleName=name)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == other
+
+
+def test_list_role_tags_pages(iamd_server: RunningServer) -> None:
+    # ListRoleTags takes Marker and MaxItems like every IAM list (API_ListRoleTags.html).
+    iam = iamd_server.client("iam")
+    name = unique("manytags")
+    tags = [{"Key": key, "Value": "v"} for key in ("a", "B", "c")]
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, Tags=tags)
+    first = iam.list_role_tags(RoleName=name, MaxItems=2)
+    assert (first["Tags"], first["IsTruncated"]) == (tags[:2], True)
+    rest = iam.list_role_tags(RoleName=name, MaxItems=2, Marker=first["Marker"])
+    assert (rest["Tags"], rest["IsTruncated"], "Marker" in rest) == (tags[2:], False, False)

@@ -24,7 +24,7 @@ from iamd.services.iam.common import (
     tags_in,
     tags_out,
 )
-from iamd.services.iam.roles import existing_role_target, require_modifiable, role_result
+from iamd.services.iam.roles import existing_role_target, require_modifiable, role_result, tags_page_result
 
 # iam:PassRole's context when a role goes into an instance profile: the service that will use it, and
 # the ARN form AWS documents for iam:AssociatedResourceArn in this case.
@@ -142,7 +142,7 @@ def untag_instance_profile(call: Call, params: Params) -> Result:
 
 def list_instance_profile_tags(call: Call, params: Params) -> Result:
     tags = call.tx.instance_profiles.list_tags(call.account_id, params["InstanceProfileName"])
-    return {"Tags": tags_out(tags), "IsTruncated": False}
+    return tags_page_result(tags, params)
 
 
 def _profile_target(call: Call, params: Params) -> Target:

@@ -12,7 +12,7 @@ from typing import Any
 
 from iamd.auth.keys import new_role_id
 from iamd.errors import InvalidInput, UnmodifiableEntity
-from iamd.model import Role
+from iamd.model import Role, Tag
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
     arn_of,
@@ -28,6 +28,8 @@ from iamd.services.iam.common import (
     tags_out,
 )
 from iamd.services.iam.documents import check_document
+from iamd.store import Page
+from iamd.store.pagination import DEFAULT_MAX_ITEMS, decode_marker, encode_marker
 
 SERVICE_LINKED_PATH_PREFIX = "/aws-service-role/"
 
@@ -74,6 +76,22 @@ def role_result(role: Role, *, listed: bool = False) -> dict[str, Any]:
         last_used = {"LastUsedDate": role.last_used.date, "Region": role.last_used.region or None}
     out["RoleLastUsed"] = last_used
     return out
+
+
+def tags_page_result(tags: tuple[Tag, ...], params: Params) -> dict[str, Any]:
+    """List*Tags answers, paged with Marker/MaxItems like every IAM list (tags come sorted by key)."""
+    remaining = list(tags)
+    if params.get("Marker") is not None:
+        after = decode_marker(params["Marker"])
+        remaining = [tag for tag in remaining if tag.key.lower() > after]
+    max_items: int = params.get("MaxItems") or DEFAULT_MAX_ITEMS
+    chunk = tuple(remaining[:max_items])
+    marker = encode_marker(chunk[-1].key.lower()) if len(remaining) > max_items and chunk else None
+    return page_result(Page(chunk, marker), "Tags", _tag_out)
+
+
+def _tag_out(tag: Tag) -> dict[str, str]:
+    return {"Key": tag.key, "Value": tag.value}
 
 
 def existing_role_target(call: Call, name: str, context: dict[str, Any] | None = None) -> Target:
@@ -173,8 +191,7 @@ def untag_role(call: Call, params: Params) -> Result:
 
 
 def list_role_tags(call: Call, params: Params) -> Result:
-    tags = call.tx.roles.list_tags(call.account_id, params["RoleName"])
-    return {"Tags": tags_out(tags), "IsTruncated": False}
+    return tags_page_result(call.tx.roles.list_tags(call.account_id, params["RoleName"]), params)
 
 
 def put_role_permissions_boundary(call: Call, params: Params) -> Result:
