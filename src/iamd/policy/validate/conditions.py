@@ -92,13 +92,6 @@ def _check_key_case(subject: Subject, statement: Statement, findings: Findings) 
 
 
 def _check_operator_shape(clause: ConditionClause, family: str, findings: Findings) -> None:
-    if family == "Null" and clause.if_exists:
-        findings.error(
-            "NULL_WITH_IF_EXISTS",
-            "The Null condition operator cannot be used with the IfExists suffix. Update the operator or "
-            "the suffix.",
-            clause.location,
-        )
     if family == "Null" and clause.qualifier is not None:
         findings.suggestion(
             "NULL_WITH_QUALIFIER",

@@ -134,6 +134,32 @@ def test_scp_counts_every_character() -> None:
     assert ("ERROR", "POLICY_SIZE_EXCEEDS_SCP_QUOTA") in codes
 
 
+def test_rcp_counts_every_character() -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}],
+    }
+    padded = text(document, indent=2) + " " * 5_120
+    codes = {(f.finding_type, f.issue_code) for f in validate_policy(padded, "rcp")}
+    assert ("ERROR", "POLICY_SIZE_EXCEEDS_RCP_QUOTA") in codes
+
+
+def _trust_with(principals: int) -> dict[str, Any]:
+    accounts = [f"arn:aws:iam::{100000000000 + i}:root" for i in range(principals)]
+    statement = {"Effect": "Allow", "Principal": {"AWS": accounts}, "Action": "sts:AssumeRole"}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def test_trust_policy_over_2048_characters() -> None:
+    # Role trust policy length: 2,048 characters by default (reference_iam-quotas.html).
+    document = text(_trust_with(80))
+    codes = {(f.finding_type, f.issue_code) for f in validate_policy(document, "trust")}
+    assert ("WARNING", "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA") in codes
+    with pytest.raises(LimitExceeded, match="Cannot exceed quota for ACLSizePerRole: 2048"):
+        validate_for_iam(document, "trust")
+    validate_for_iam(text(_trust_with(10)), "trust")
+
+
 # -- validate_for_iam ---------------------------------------------------------------------------------------
 
 

@@ -78,6 +78,14 @@ CASES: list[tuple[str, str, str, PolicyType, tuple[str, str, str] | None, str]] 
         "",
     ),
     (
+        "iam:Pass* with NotResource",
+        AA,
+        doc(Action="iam:Pass*", NotResource=ROLE_ARN),
+        "identity",
+        ("SECURITY_WARNING", "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Statement[0].Action"),
+        "",
+    ),
+    (
         "NotAction not excluding PassRole, on *",
         AA,
         doc(NotAction="s3:*", Resource="*"),

@@ -173,6 +173,13 @@ CASES = [
         expect=(("ERROR", "RCP_SYNTAX_ERROR_PRINCIPAL", "Statement[0].Principal"),),
     ),
     Case(
+        "rcp with NotPrincipal",
+        RCP_DOC,
+        policy({**{k: v for k, v in RCP_DENY.items() if k != "Principal"}, "NotPrincipal": ANYONE}),
+        "rcp",
+        expect=(("ERROR", "RCP_SYNTAX_ERROR_NOTPRINCIPAL", "Statement[0].NotPrincipal"),),
+    ),
+    Case(
         "rcp with NotAction",
         RCP_DOC,
         policy({"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}),
