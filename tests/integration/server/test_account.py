@@ -7,10 +7,16 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html.
 
 from __future__ import annotations
 
+import configparser
+import os
+import subprocess
+import sys
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.server.harness import RunningServer, unique
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
 
 # Every key of summaryKeyType in the IAM service model; GetAccountSummary answers each of them.
 SUMMARY_KEYS = {
@@ -129,3 +135,63 @@ def test_summary_counts_follow_changes(iamd_server: RunningServer) -> None:
     assert after["Users"] == before["Users"] + 1
     iam.delete_user(UserName=name)
     assert iam.get_account_summary()["SummaryMap"]["Users"] == before["Users"]
+
+
+def _second_account(iamd_server: RunningServer) -> tuple[str, Any]:
+    """A new account made by ``iamd admin create-account`` on the server's database; its root IAM client."""
+    args = [str(arg) for arg in iamd_server.process.args]  # type: ignore[union-attr]
+    command = [
+        sys.executable,
+        "-m",
+        "iamd",
+        "admin",
+        "create-account",
+        "--data-dir",
+        args[args.index("--data-dir") + 1],
+    ]
+    if "--database-url" in args:
+        command += ["--database-url", args[args.index("--database-url") + 1]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IAMD_", "AWS_"))}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    parser = configparser.ConfigParser()
+    parser.read_string(done.stdout)
+    [profile] = parser.sections()
+    credentials = parser[profile]
+    client = iamd_server.client("iam", credentials["aws_access_key_id"], credentials["aws_secret_access_key"])
+    return profile.removeprefix("iamd-"), client
+
+
+def test_accounts_are_apart(iamd_server: RunningServer) -> None:
+    iam = iamd_server.client("iam")
+    other_id, other = _second_account(iamd_server)
+    assert other_id != ACCOUNT_ID
+
+    # Aliases are unique across all accounts.
+    alias = unique("shared")
+    other.create_account_alias(AccountAlias=alias)
+    with pytest.raises(ClientError) as excinfo:
+        iam.create_account_alias(AccountAlias=alias)
+    assert _error(excinfo) == ("EntityAlreadyExists", 409, f"The account alias {alias} already exists.")
+    assert iam.list_account_aliases()["AccountAliases"] == []
+    other.delete_account_alias(AccountAlias=alias)
+
+    # Another account's keys do not exist for this one.
+    name = unique("apart")
+    iam.create_user(UserName=name)
+    key_id = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+    attempts: list[tuple[str, dict[str, str]]] = [
+        ("get_access_key_last_used", {"AccessKeyId": key_id}),
+        ("update_access_key", {"AccessKeyId": key_id, "Status": "Inactive"}),
+        ("delete_access_key", {"AccessKeyId": key_id}),
+    ]
+    for operation, kwargs in attempts:
+        with pytest.raises(ClientError) as excinfo:
+            getattr(other, operation)(**kwargs)
+        assert _error(excinfo) == ("NoSuchEntity", 404, f"The Access Key with id {key_id} cannot be found.")
+    assert iam.list_access_keys(UserName=name)["AccessKeyMetadata"][0]["Status"] == "Active"
+    assert len(other.list_access_keys()["AccessKeyMetadata"]) == 1  # its own root key only
+
+    summary = other.get_account_summary()["SummaryMap"]
+    assert (summary["Users"], summary["Roles"], summary["AccountAccessKeysPresent"]) == (0, 0, 1)
+    details = other.get_account_authorization_details()
+    assert not details["UserDetailList"] and not details["RoleDetailList"] and not details["Policies"]
