@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -20,7 +22,7 @@ from botocore.exceptions import ClientError
 from iamd.auth.secrets import Secret
 from iamd.auth.session_tokens import Session, SessionTokens
 from iamd.services.sts.sessions import temporary_access_key_id
-from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, RunningServer, unique
+from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, RunningServer, start_server, unique
 from tests.integration.server.test_sts_support import (
     allow,
     error_of,
@@ -228,21 +230,14 @@ def test_get_caller_identity_for_every_principal(iamd_server: RunningServer) -> 
     assert assumed["UserId"] == f"{role['RoleId']}:who"
 
 
-def test_assume_role_with_mfa(iamd_server: RunningServer) -> None:
+def _mfa_user(iamd_server: RunningServer) -> tuple[Any, str, Any, str]:
+    """A user with an enabled virtual MFA device: (its STS client, name, a pyotp TOTP, the serial)."""
     pyotp = pytest.importorskip("pyotp")
     iam = iamd_server.client("iam")
-    if "CreateVirtualMFADevice" not in iam.meta.service_model.operation_names:
-        pytest.skip("no MFA support in botocore")
     sts, name = iamd_server.user_client("sts", None)
-    try:
-        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=unique("mfa"))["VirtualMFADevice"]
-    except ClientError as error:  # the MFA work may not have landed yet
-        pytest.skip(f"virtual MFA devices unavailable: {error}")
-    totp = pyotp.TOTP(
-        device["Base32StringSeed"].decode()
-        if isinstance(device["Base32StringSeed"], bytes)
-        else device["Base32StringSeed"]
-    )
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=unique("mfa"))["VirtualMFADevice"]
+    seed: Any = device["Base32StringSeed"]
+    totp = pyotp.TOTP(seed.decode() if isinstance(seed, bytes) else seed)
     now = datetime.now(UTC)
     iam.enable_mfa_device(
         UserName=name,
@@ -250,25 +245,74 @@ def test_assume_role_with_mfa(iamd_server: RunningServer) -> None:
         AuthenticationCode1=totp.at(now - timedelta(seconds=60)),
         AuthenticationCode2=totp.at(now - timedelta(seconds=30)),
     )
+    return sts, name, totp, device["SerialNumber"]
+
+
+def test_assume_role_with_mfa(iamd_server: RunningServer) -> None:
+    sts, name, totp, serial = _mfa_user(iamd_server)
     role_arn = make_role(
         iamd_server,
         trust(
             {"AWS": user_arn(iamd_server, name)}, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}
         ),
+        allow("iam:ListUsers", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
     )
     with pytest.raises(ClientError) as excinfo:
         sts.assume_role(RoleArn=role_arn, RoleSessionName="s1")
     assert error_of(excinfo)[:2] == ("AccessDenied", 403)
     code = totp.now()
-    assert sts.assume_role(
-        RoleArn=role_arn, RoleSessionName="s1", SerialNumber=device["SerialNumber"], TokenCode=code
-    )
+    response = sts.assume_role(RoleArn=role_arn, RoleSessionName="s1", SerialNumber=serial, TokenCode=code)
+    assert "Users" in session_client(iamd_server, "iam", response["Credentials"]).list_users()
     with pytest.raises(ClientError) as excinfo:  # the same code twice: a replay
-        sts.assume_role(
-            RoleArn=role_arn, RoleSessionName="s1", SerialNumber=device["SerialNumber"], TokenCode=code
-        )
+        sts.assume_role(RoleArn=role_arn, RoleSessionName="s1", SerialNumber=serial, TokenCode=code)
     assert error_of(excinfo) == (
         "AccessDenied",
         403,
         "MultiFactorAuthentication failed with invalid MFA one time pass code.",
     )
+
+
+def test_get_session_token_with_mfa_may_call_iam(iamd_server: RunningServer) -> None:
+    sts, name, totp, serial = _mfa_user(iamd_server)
+    iamd_server.client("iam").put_user_policy(
+        UserName=name,
+        PolicyName="mfa-only",
+        PolicyDocument=json.dumps(
+            allow("iam:ListUsers", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+        ),
+    )
+    with pytest.raises(ClientError) as excinfo:  # a serial number that is not this user's device
+        sts.get_session_token(
+            SerialNumber=f"arn:aws:iam::{ACCOUNT_ID}:mfa/{unique('nobody')}", TokenCode="123456"
+        )
+    assert error_of(excinfo) == (
+        "AccessDenied",
+        403,
+        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number "
+        "is valid and associated with this user.",
+    )
+    credentials = sts.get_session_token(SerialNumber=serial, TokenCode=totp.now())["Credentials"]
+    assert "Users" in session_client(iamd_server, "iam", credentials).list_users()
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    server = start_server(tmp_path_factory.mktemp("iamd-workers"), None, "sqlite", "--workers", "2")
+    yield server
+    server.stop()
+
+
+def test_any_worker_verifies_a_session(two_workers: RunningServer) -> None:
+    """Tokens are self-contained: whichever worker process takes a request verifies it, no shared memory."""
+    sts, name = two_workers.user_client("sts", None)
+    role_arn = make_role(two_workers, trust({"AWS": user_arn(two_workers, name)}), allow("iam:ListUsers"))
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="spread")["Credentials"]
+    for _ in range(3):
+        # A fresh client per round opens a new connection, which either worker may accept.
+        fresh = two_workers.client(
+            "iam",
+            credentials["AccessKeyId"],
+            credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        assert "Users" in fresh.list_users()

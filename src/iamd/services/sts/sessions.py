@@ -9,11 +9,9 @@ tag rules), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limit
 from __future__ import annotations
 
 import base64
-import importlib
 import math
 import secrets
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -26,6 +24,7 @@ from iamd.auth.session_tokens import Session, SessionTokens
 from iamd.errors import AccessDenied, ClientError, InvalidParameterValue, ValidationError
 from iamd.services.call import Call, Params
 from iamd.services.iam.documents import check_document
+from iamd.services.iam.mfa_devices import verify_mfa_code
 
 MAX_POLICY_ARNS: Final = 10
 MAX_SESSION_TAGS: Final = 50
@@ -138,18 +137,6 @@ def tag_request_context(tags: tuple[tuple[str, str], ...]) -> dict[str, Any]:
 
 # -- MFA -----------------------------------------------------------------------------------------------
 
-MfaVerifier = Callable[..., bool]
-
-
-def _mfa_verifier() -> MfaVerifier | None:
-    """``iamd.services.iam.mfa_devices.verify_mfa_code`` once the MFA work provides it."""
-    try:
-        module = importlib.import_module("iamd.services.iam.mfa_devices")
-    except ImportError:
-        return None
-    verifier = getattr(module, "verify_mfa_code", None)
-    return verifier if callable(verifier) else None
-
 
 def verify_mfa(call: Call, serial_number: str | None, token_code: str | None) -> datetime | None:
     """The MFA authentication time when a serial number and code were given and check out; None when
@@ -159,13 +146,13 @@ def verify_mfa(call: Call, serial_number: str | None, token_code: str | None) ->
     if serial_number is None or token_code is None:
         raise AccessDenied("MultiFactorAuthentication failed, unable to validate MFA code.")
     user = call.caller.user
-    verifier = _mfa_verifier()
-    if user is None or verifier is None:
+    device = call.tx.mfa_devices.find(serial_number)
+    if user is None or device is None or device.user_id != user.id:
         raise AccessDenied(
             "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial "
             "number is valid and associated with this user."
         )
-    if not verifier(call.tx, call.deps.box, user, serial_number, token_code, call.now):
+    if not verify_mfa_code(call.tx, call.deps.box, user, serial_number, token_code, call.now):
         raise AccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
     return call.now
 
