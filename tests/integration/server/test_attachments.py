@@ -296,3 +296,27 @@ def test_attached_policy_grants_on_the_next_request(iamd_server: RunningServer) 
     with pytest.raises(ClientError) as excinfo:
         client.list_roles()
     assert _error(excinfo)[:2] == ("AccessDenied", 403)
+
+
+def test_service_linked_role_policies_are_unmodifiable(iamd_server: RunningServer) -> None:
+    # API_AttachRolePolicy.html, API_PutRolePolicy.html ...: UnmodifiableEntity for a service-linked role.
+    iam = iamd_server.client("iam")
+    role = iam.create_service_linked_role(
+        AWSServiceName="autoscaling.amazonaws.com", CustomSuffix=unique("s")
+    )["Role"]["RoleName"]
+    attached = Api(iam, "Role", role).arns()
+    message = (
+        f"Cannot perform the operation on the protected role '{role}' - this role is only modifiable by AWS"
+    )
+    calls: list[Callable[[], Any]] = [
+        lambda: iam.attach_role_policy(RoleName=role, PolicyArn=READ_ONLY),
+        lambda: iam.detach_role_policy(RoleName=role, PolicyArn=attached[0]),
+        lambda: iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=json.dumps(ALLOW_S3)),
+        lambda: iam.delete_role_policy(RoleName=role, PolicyName="p"),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert _error(excinfo) == ("UnmodifiableEntity", 400, message)
+    assert Api(iam, "Role", role).arns() == attached
+    assert iam.list_role_policies(RoleName=role)["PolicyNames"] == []

@@ -63,7 +63,7 @@ def _prefix(params: Params) -> str:
 def attach_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
     """NoSuchEntity for a policy that does not exist; attaching again is a no-op; LimitExceeded past
     PoliciesPer{User,Group,Role} ("Cannot exceed quota for PoliciesPerUser: 10")."""
-    owner = get_owner(call, kind, params[name_member(kind)])
+    owner = get_owner(call, kind, params[name_member(kind)], changing=True)
     arn = own_policy_arn(call, params["PolicyArn"])
     require_policy_exists(call, arn)
     call.tx.attachments.attach(kind, owner.id, arn, call.now)
@@ -71,7 +71,7 @@ def attach_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
 
 
 def detach_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
-    owner = get_owner(call, kind, params[name_member(kind)])
+    owner = get_owner(call, kind, params[name_member(kind)], changing=True)
     call.tx.attachments.detach(kind, owner.id, own_policy_arn(call, params["PolicyArn"]))
     return {}
 

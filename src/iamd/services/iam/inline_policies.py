@@ -21,6 +21,7 @@ from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import arn_of, paging, resource_tag_context
 from iamd.services.iam.documents import check_document
+from iamd.services.iam.roles import require_modifiable
 
 # The spelling of each kind in operation names and in its name member (``UserName`` ...).
 LABELS: dict[PrincipalKind, str] = {
@@ -57,8 +58,9 @@ def find_owner(call: Call, kind: PrincipalKind, name: str) -> Owner | None:
     return None if role is None else Owner(kind, role.id, role.name, role.arn, role.tags)
 
 
-def get_owner(call: Call, kind: PrincipalKind, name: str) -> Owner:
-    """The principal, or NoSuchEntity in the wording of its own repository."""
+def get_owner(call: Call, kind: PrincipalKind, name: str, *, changing: bool = False) -> Owner:
+    """The principal, or NoSuchEntity in the wording of its own repository. ``changing`` its policies is
+    UnmodifiableEntity for a service-linked role, which only AWS may change (API_PutRolePolicy.html)."""
     tx = call.tx
     if kind is PrincipalKind.USER:
         user = tx.users.get(call.account_id, name)
@@ -67,6 +69,8 @@ def get_owner(call: Call, kind: PrincipalKind, name: str) -> Owner:
         group = tx.groups.get(call.account_id, name)
         return Owner(kind, group.id, group.name, group.arn)
     role = tx.roles.get(call.account_id, name)
+    if changing:
+        require_modifiable(role)
     return Owner(kind, role.id, role.name, role.arn, role.tags)
 
 
@@ -93,7 +97,7 @@ def owner_target_of(kind: PrincipalKind) -> Callable[[Call, Params], Target]:
 
 
 def put_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
-    owner = get_owner(call, kind, params[name_member(kind)])
+    owner = get_owner(call, kind, params[name_member(kind)], changing=True)
     document = check_document(params["PolicyDocument"])
     call.tx.inline_policies.put(kind, owner.id, params["PolicyName"], document)
     return {}
@@ -106,7 +110,7 @@ def get_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
 
 
 def delete_policy(call: Call, kind: PrincipalKind, params: Params) -> Result:
-    owner = get_owner(call, kind, params[name_member(kind)])
+    owner = get_owner(call, kind, params[name_member(kind)], changing=True)
     call.tx.inline_policies.delete(kind, owner.id, params["PolicyName"])
     return {}
 
