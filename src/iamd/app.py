@@ -19,7 +19,7 @@ from iamd.services.accounts import RootCredentials, bootstrap
 from iamd.services.authorize import Authorizer
 from iamd.services.call import Dependencies
 from iamd.store import Database
-from iamd.store.resolver import StoreAccessKeyResolver
+from iamd.store.resolver import TransactionKeyResolver
 
 
 @dataclass(slots=True)
@@ -71,7 +71,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
 
     gateway = QueryGateway(
         database=database,
-        resolver=StoreAccessKeyResolver(database, box),
+        resolver_for=lambda tx: TransactionKeyResolver(tx, box),
         deps=Dependencies(box=box),
         clock=clock,
         authorizer=Authorizer(config.auth_mode),

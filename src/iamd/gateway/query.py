@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -55,14 +55,14 @@ class QueryGateway:
     def __init__(
         self,
         database: Database,
-        resolver: AccessKeyResolver,
+        resolver_for: Callable[[Transaction], AccessKeyResolver],
         deps: Dependencies,
         clock: Clock,
         authorizer: Authorizer,
         auth: AuthConfig,
     ) -> None:
         self._database = database
-        self._resolver = resolver
+        self._resolver_for = resolver_for
         self._deps = deps
         self._clock = clock
         self._authorizer = authorizer
@@ -98,23 +98,25 @@ class QueryGateway:
         request_id: str,
     ) -> bytes:
         now = self._clock.now()
-        authenticated = authenticate(http, self._resolver, now, service.auth, self._sessions)
-        name, typed = decode_query(service.model, params)
-        operation = service.operations.get(name)
-        if operation is None:
-            raise InvalidAction(f"The action {name} is not supported by this iamd server yet.")
-        meta = RequestMeta(
-            request_id=request_id,
-            now=now,
-            source_ip=client.source_ip,
-            user_agent=client.user_agent,
-            secure_transport=client.secure_transport,
-            region=authenticated.region,
-        )
+        # One transaction per request, for the key lookup too; its kind follows the named operation.
+        named = service.operations.get(params.get("Action", ""))
         transaction: AbstractContextManager[Transaction] = (
-            self._database.transaction() if operation.writes else self._database.read()
+            self._database.transaction() if named is not None and named.writes else self._database.read()
         )
         with transaction as tx:
+            authenticated = authenticate(http, self._resolver_for(tx), now, service.auth, self._sessions)
+            name, typed = decode_query(service.model, params)
+            operation = service.operations.get(name)
+            if operation is None:
+                raise InvalidAction(f"The action {name} is not supported by this iamd server yet.")
+            meta = RequestMeta(
+                request_id=request_id,
+                now=now,
+                source_ip=client.source_ip,
+                user_agent=client.user_agent,
+                secure_transport=client.secure_transport,
+                region=authenticated.region,
+            )
             caller = identify(tx, authenticated, self._sessions)
             call = Call(caller=caller, meta=meta, tx=tx, deps=self._deps)
             if operation.authorized:

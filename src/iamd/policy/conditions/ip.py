@@ -8,6 +8,7 @@ same family inside the block.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from iamd.policy.conditions.registry import INVALID, Prepared, register
 
@@ -22,6 +23,7 @@ def parse_network(text: str) -> Network | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # requests repeat their source address across many statements
 def parse_address(text: str) -> Address | None:
     try:
         return ipaddress.ip_address(text.strip())
