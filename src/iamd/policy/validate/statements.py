@@ -13,6 +13,7 @@ from iamd.policy.validate.arns import (
 from iamd.policy.validate.conditions import check_keys_apply
 from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import Findings
+from iamd.policy.validate.tags import check_tag_keys
 
 
 def check_statement_catalog(subject: Subject, statement: Statement, findings: Findings) -> None:
@@ -22,6 +23,7 @@ def check_statement_catalog(subject: Subject, statement: Statement, findings: Fi
         if statement.resource is not None:
             check_resources_fit_actions(resolved, statement.resource, findings)
         check_keys_apply(statement, resolved, findings)
+        check_tag_keys(statement, resolved, findings)
         if subject.policy_type == "rcp":
             _check_rcp_services(resolved, findings)
     if statement.not_action is not None:

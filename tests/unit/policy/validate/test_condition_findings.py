@@ -393,6 +393,52 @@ CASES: list[tuple[str, str, str, PolicyType, tuple[str, str, str] | None, str]] 
         "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
     ),
     (
+        "Allow on a service without resource tags",
+        AA,
+        cond(
+            {"StringEquals": {"aws:ResourceTag/team": "x"}},
+            ["ec2:StartInstances", "cloudshell:CreateSession"],
+            "*",
+        ),
+        "identity",
+        (
+            "SUGGESTION",
+            "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            f"{P}.StringEquals.aws:ResourceTag/team",
+        ),
+        "",
+    ),
+    (
+        "Deny on a service without resource tags",
+        AA,
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Deny",
+                    "Action": "cloudshell:*",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}},
+                },
+            }
+        ),
+        "identity",
+        (
+            "SECURITY_WARNING",
+            "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            "Statement.Condition.StringEquals.aws:ResourceTag/team",
+        ),
+        "",
+    ),
+    (
+        "resource tags on EC2",
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html",
+        cond({"StringEquals": {"aws:ResourceTag/team": "x"}}, "ec2:StartInstances", "*"),
+        "identity",
+        None,
+        "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+    ),
+    (
         "variable with a Numeric operator",
         AA,
         cond({"NumericLessThan": {"s3:max-keys": "${aws:username}"}}, "s3:ListBucket", "arn:aws:s3:::b"),
