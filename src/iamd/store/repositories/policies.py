@@ -12,7 +12,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Row, Table, and_, delete, func, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from iamd.errors import DeleteConflict, NoSuchEntity
@@ -106,6 +118,37 @@ _POLICY_SELECT = select(
     _ATTACHMENTS.label("attachment_count"),
     _BOUNDARY_USES.label("boundary_uses"),
 )
+
+
+def _aws_usage_statement(*, one: bool) -> CompoundSelect[Any]:
+    """(policy ARN, 0 for attachments or 1 for boundaries, count) per AWS managed policy in one account.
+
+    Prebuilt once (ListPolicies runs it on every page): building five statements per call cost more than
+    running them.
+    """
+    parts = []
+    for link_column, entity, owner_column, slot in (
+        (user_attached_policies.c.policy_arn, users, user_attached_policies.c.owner_id, 0),
+        (group_attached_policies.c.policy_arn, groups, group_attached_policies.c.owner_id, 0),
+        (role_attached_policies.c.policy_arn, roles, role_attached_policies.c.owner_id, 0),
+        (users.c.permissions_boundary_arn, users, None, 1),
+        (roles.c.permissions_boundary_arn, roles, None, 1),
+    ):
+        source: Any = entity
+        if owner_column is not None:  # a link table: its rows name the entity by id
+            source = owner_column.table.join(entity, owner_column == entity.c.id)
+        wanted = link_column == bindparam("arn") if one else link_column.startswith(AWS_MANAGED_PREFIX + "/")
+        parts.append(
+            select(link_column.label("arn"), literal(slot).label("slot"), func.count().label("uses"))
+            .select_from(source)
+            .where(entity.c.account_id == bindparam("account_id"), wanted)
+            .group_by(link_column)
+        )
+    return union_all(*parts)
+
+
+_AWS_USAGE_ALL = _aws_usage_statement(one=False)
+_AWS_USAGE_ONE = _aws_usage_statement(one=True)
 
 
 def to_policy(row: Row[Any], tags: tuple[Tag, ...] = ()) -> ManagedPolicy:
@@ -222,27 +265,12 @@ class Policies(Repository):
         AWS managed policies are shared by every account, so their counts are taken over the account's own
         users, groups and roles only. Policies in use by nothing are left out. ``arn`` narrows it to one.
         """
+        statement = _AWS_USAGE_ALL if arn is None else _AWS_USAGE_ONE
         usage: dict[str, list[int]] = {}
-
-        def add(link_column: Any, entity: Table, owner_column: Any, slot: int) -> None:
-            source: Any = entity
-            if owner_column is not None:  # a link table: its rows name the entity by id
-                source = owner_column.table.join(entity, owner_column == entity.c.id)
-            wanted = link_column == arn if arn is not None else link_column.startswith(AWS_MANAGED_PREFIX)
-            statement = (
-                select(link_column, func.count())
-                .select_from(source)
-                .where(entity.c.account_id == account_id, wanted)
-                .group_by(link_column)
-            )
-            for policy_arn, count in self.connection.execute(statement):
-                usage.setdefault(policy_arn, [0, 0])[slot] += int(count)
-
-        add(user_attached_policies.c.policy_arn, users, user_attached_policies.c.owner_id, 0)
-        add(group_attached_policies.c.policy_arn, groups, group_attached_policies.c.owner_id, 0)
-        add(role_attached_policies.c.policy_arn, roles, role_attached_policies.c.owner_id, 0)
-        add(users.c.permissions_boundary_arn, users, None, 1)
-        add(roles.c.permissions_boundary_arn, roles, None, 1)
+        for policy_arn, slot, count in self.connection.execute(
+            statement, {"account_id": account_id, "arn": arn}
+        ):
+            usage.setdefault(policy_arn, [0, 0])[slot] += int(count)
         return {policy_arn: (counts[0], counts[1]) for policy_arn, counts in usage.items()}
 
     def _lock(self, arn: str, at: datetime | None = None, *, new_version: bool = False) -> tuple[str, int]:
