@@ -22,6 +22,7 @@ Anything that is not an IamdError becomes a ServiceFailure (500), logged with th
     │   ├── UnmodifiableEntity           400  UnmodifiableEntity
     │   ├── PasswordPolicyViolation      400  PasswordPolicyViolation
     │   ├── EntityTemporarilyUnmodifiable 409 EntityTemporarilyUnmodifiable
+    │   ├── InvalidAuthenticationCode    403  InvalidAuthenticationCode
     │   ├── MissingAction                400  MissingAction (Query request without Action)
     │   ├── MalformedInput               400  MalformedInput (a Query value that is not of its type)
     │   ├── SerializationException       400  SerializationException (REST-JSON body not of its shape)
@@ -132,6 +133,14 @@ class PasswordPolicyViolation(ClientError):
 class EntityTemporarilyUnmodifiable(ClientError):
     code = "EntityTemporarilyUnmodifiable"
     status = 409
+
+
+class InvalidAuthenticationCode(ClientError):
+    """A wrong MFA code (IAM service model: InvalidAuthenticationCodeException)."""
+
+    code = "InvalidAuthenticationCode"
+    status = 403
+    default_message = "Authentication code for device is not valid."
 
 
 class AuthError(ClientError):

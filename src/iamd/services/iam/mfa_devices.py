@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from iamd.auth import totp
 from iamd.auth.secrets import SecretBox
-from iamd.errors import ClientError, EntityAlreadyExists, NoSuchEntity
+from iamd.errors import EntityAlreadyExists, InvalidAuthenticationCode, NoSuchEntity
 from iamd.model import User, VirtualMfaDevice
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
@@ -35,14 +35,6 @@ from iamd.store.repositories.mfa import AssignmentStatus, not_found
 
 SEED_PURPOSE: Final = "mfa-seed"
 ALREADY_IN_USE: Final = "MFA Device is already in use."  # as MfaDevices.enable words it
-
-
-class InvalidAuthenticationCode(ClientError):
-    """403 InvalidAuthenticationCode (IAM service model: InvalidAuthenticationCodeException)."""
-
-    code = "InvalidAuthenticationCode"
-    status = 403
-    default_message = "Authentication code for device is not valid."
 
 
 def seal_seed(box: SecretBox, seed: bytes, serial_number: str) -> bytes:
