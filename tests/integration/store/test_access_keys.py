@@ -155,3 +155,28 @@ def test_resolver_opens_the_secret(database: Database, create_user: Callable[...
         ACCOUNT,
     )
     assert resolver.resolve("AKIANOSUCHKEY0000000") is None
+
+
+def test_record_key_use_writes_at_most_once_a_minute(
+    database: Database, create_user: Callable[..., User]
+) -> None:
+    # iamd.services.iam.access_keys.record_key_use: what the gateway calls for each accepted request.
+    from datetime import timedelta
+
+    from iamd.services.iam.access_keys import key_use_is_stale, record_key_use
+
+    alice = create_user("alice")
+    at = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
+    with database.transaction() as tx:
+        key = tx.access_keys.create(key_for(alice))
+        assert key_use_is_stale(None, at)
+        assert record_key_use(tx, key.id, at, "iam", "us-east-1")
+        assert not record_key_use(tx, key.id, at + timedelta(seconds=59), "sts", "eu-west-1")
+        last_used = tx.access_keys.get(key.id).last_used
+        assert last_used == AccessKeyLastUsed(at, "iam", "us-east-1")
+        assert not key_use_is_stale(last_used, at + timedelta(seconds=59))
+        assert key_use_is_stale(last_used, at + timedelta(seconds=61))
+        assert record_key_use(tx, key.id, at + timedelta(seconds=61), "sts", "eu-west-1")
+        assert tx.access_keys.get(key.id).last_used == AccessKeyLastUsed(
+            at + timedelta(seconds=61), "sts", "eu-west-1"
+        )

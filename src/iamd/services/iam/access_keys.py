@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from iamd.errors import ValidationError
-from iamd.model import AccessKey, AccessKeyStatus, User
+from iamd.model import AccessKey, AccessKeyLastUsed, AccessKeyStatus, User
 from iamd.services.accounts import seal_access_key
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import page_result, paging
@@ -48,6 +48,13 @@ def record_key_use(tx: Transaction, access_key_id: str, now: datetime, service: 
     return tx.access_keys.record_use(
         access_key_id, now, service, region, unless_used_since=now - LAST_USED_RESOLUTION
     )
+
+
+def key_use_is_stale(last_used: AccessKeyLastUsed | None, now: datetime) -> bool:
+    """Whether a request at ``now`` should record its key's use: for read-only requests, whose
+    transaction is rolled back, the gateway can check this on the key it read and open a write
+    transaction for :func:`record_key_use` only about once a minute per key."""
+    return last_used is None or last_used.date < now - LAST_USED_RESOLUTION
 
 
 def _owner(call: Call, params: Params) -> KeyOwner:
