@@ -1,5 +1,6 @@
-"""Condition blocks: keys (exist? apply to the statement's actions?), operators against the key's data type,
-single- vs multivalued keys, and the values each operator family can read.
+"""Condition blocks: keys (do they exist?), operators against the key's data type, single- vs multivalued
+keys, and the values each operator family can read. Whether keys apply to the statement's actions is
+:mod:`iamd.policy.validate.applicability`.
 
 Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html,
@@ -11,19 +12,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import re
 
 from iamd import catalog
-from iamd.catalog import ActionInfo, ConditionKeyInfo
-from iamd.catalog.model import compile_key_template, has_placeholder
+from iamd.catalog import ConditionKeyInfo
 from iamd.policy.ast import ConditionClause, Location, PolicyDocument, Statement
 from iamd.policy.conditions import lookup_operator
 from iamd.policy.conditions.date import parse_instant
 from iamd.policy.conditions.ip import parse_network
 from iamd.policy.conditions.numeric import parse_number
 from iamd.policy.jsonpos import JsonObject
-from iamd.policy.validate.actions import ResolvedAction
 from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import Findings
 from iamd.policy.validate.network import check_network_values
@@ -315,49 +313,3 @@ def _check_qualifier(clause: ConditionClause, info: ConditionKeyInfo, findings: 
             "recommend that you remove ForAnyValue:.",
             clause.location,
         )
-
-
-# -- keys against actions ----------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8192)
-def _applicable_keys(action: ActionInfo) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """The condition keys that apply to an action: its own and those of its resource types."""
-    names: list[str] = list(action.condition_keys)
-    svc = catalog.service(action.service)
-    for rt in action.resource_types:
-        names.extend(rt.condition_keys)
-        if svc is not None and rt.name:
-            resource_type = svc.resource_types.get(rt.name.lower())
-            if resource_type is not None:
-                names.extend(resource_type.condition_keys)
-    literal = frozenset(n.lower() for n in names if not has_placeholder(n))
-    patterns = tuple(compile_key_template(n) for n in names if has_placeholder(n))
-    return literal, patterns
-
-
-def _applies(action: ActionInfo, key: str) -> bool:
-    literal, patterns = _applicable_keys(action)
-    return key.lower() in literal or any(p.match(key) for p in patterns)
-
-
-def check_keys_apply(statement: Statement, actions: list[ResolvedAction], findings: Findings) -> None:
-    """Service condition keys that some of the statement's (exact) actions do not support."""
-    concrete = [a.matches[0] for a in actions if not a.wildcard and len(a.matches) == 1]
-    if not concrete:
-        return
-    for clause in statement.conditions:
-        prefix = clause.key.partition(":")[0].lower()
-        if prefix == "aws" or not catalog.is_known_service(prefix) or catalog.cross_service_key(clause.key):
-            continue
-        if catalog.condition_key(clause.key) is None:
-            continue  # already reported as unknown
-        unsupported = [a.full_name for a in concrete if a.service == prefix and not _applies(a, clause.key)]
-        if unsupported:
-            findings.warning(
-                "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
-                f"The following actions: {', '.join(unsupported)} are not supported by the condition key "
-                f"{clause.key}. The condition will not be evaluated for these actions. We recommend that "
-                "you move these actions to a different statement without this condition key.",
-                clause.location,
-            )

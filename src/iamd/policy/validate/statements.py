@@ -5,15 +5,14 @@ from __future__ import annotations
 from iamd import catalog
 from iamd.policy.ast import Statement
 from iamd.policy.validate.actions import ResolvedAction, check_redundant_actions, resolve_actions
+from iamd.policy.validate.applicability import check_keys_apply, check_tag_keys
 from iamd.policy.validate.arns import (
     check_redundant_resources,
     check_resource_syntax,
     check_resources_fit_actions,
 )
-from iamd.policy.validate.conditions import check_keys_apply
 from iamd.policy.validate.context import Subject
 from iamd.policy.validate.findings import Findings
-from iamd.policy.validate.tags import check_tag_keys
 
 
 def check_statement_catalog(subject: Subject, statement: Statement, findings: Findings) -> None:

@@ -1,18 +1,21 @@
-"""Tag condition keys (aws:ResourceTag/…, aws:RequestTag/…, aws:TagKeys) on services that do not support them.
+"""Condition keys against the statement's actions: service keys that an action does not support, and tag
+keys (aws:ResourceTag/…, aws:RequestTag/…, aws:TagKeys) on services that never set them.
 
-A service that authorizes no action with a tag key never puts it in the request context, so a condition on it
-fails for that service's actions: an Allow grants them nothing, and a Deny does not deny them. Whether a
-service supports a key comes from the Service Authorization Reference (the keys listed for its actions and
-resource types). Codes and messages are Access Analyzer's
+Which keys an action supports comes from the Service Authorization Reference (its own keys and those of its
+resource types). A service that authorizes no action with a tag key never puts it in the request context,
+so a condition on it fails for that service's actions: an Allow grants them nothing, and a Deny does not
+deny them. Codes and messages are Access Analyzer's
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 from iamd import catalog
-from iamd.catalog.model import compile_key_template
+from iamd.catalog import ActionInfo
+from iamd.catalog.model import compile_key_template, has_placeholder
 from iamd.policy.ast import Effect, Statement
 from iamd.policy.validate.actions import ResolvedAction, has_wildcard
 from iamd.policy.validate.findings import Findings
@@ -73,5 +76,48 @@ def check_tag_keys(statement: Statement, actions: list[ResolvedAction], findings
                 f"with the following prefixes does not affect the policy: {names}. Actions for the listed "
                 "service are not allowed by this statement. We recommend that you move these actions to a "
                 "different statement without this condition key.",
+                clause.location,
+            )
+
+
+@functools.lru_cache(maxsize=8192)
+def _applicable_keys(action: ActionInfo) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """The condition keys that apply to an action: its own and those of its resource types."""
+    names: list[str] = list(action.condition_keys)
+    svc = catalog.service(action.service)
+    for rt in action.resource_types:
+        names.extend(rt.condition_keys)
+        if svc is not None and rt.name:
+            resource_type = svc.resource_types.get(rt.name.lower())
+            if resource_type is not None:
+                names.extend(resource_type.condition_keys)
+    literal = frozenset(n.lower() for n in names if not has_placeholder(n))
+    patterns = tuple(compile_key_template(n) for n in names if has_placeholder(n))
+    return literal, patterns
+
+
+def _applies(action: ActionInfo, key: str) -> bool:
+    literal, patterns = _applicable_keys(action)
+    return key.lower() in literal or any(p.match(key) for p in patterns)
+
+
+def check_keys_apply(statement: Statement, actions: list[ResolvedAction], findings: Findings) -> None:
+    """Service condition keys that some of the statement's (exact) actions do not support."""
+    concrete = [a.matches[0] for a in actions if not a.wildcard and len(a.matches) == 1]
+    if not concrete:
+        return
+    for clause in statement.conditions:
+        prefix = clause.key.partition(":")[0].lower()
+        if prefix == "aws" or not catalog.is_known_service(prefix) or catalog.cross_service_key(clause.key):
+            continue
+        if catalog.condition_key(clause.key) is None:
+            continue  # already reported as unknown
+        unsupported = [a.full_name for a in concrete if a.service == prefix and not _applies(a, clause.key)]
+        if unsupported:
+            findings.warning(
+                "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+                f"The following actions: {', '.join(unsupported)} are not supported by the condition key "
+                f"{clause.key}. The condition will not be evaluated for these actions. We recommend that "
+                "you move these actions to a different statement without this condition key.",
                 clause.location,
             )
