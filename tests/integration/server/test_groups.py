@@ -171,6 +171,10 @@ def test_membership_of_unknown_user(iamd_server: RunningServer) -> None:
     with pytest.raises(ClientError) as excinfo:
         iam.list_groups_for_user(UserName=missing)
     assert _error(excinfo) == ("NoSuchEntity", 404, f"The user with name {missing} cannot be found.")
+    # With both unknown, AWS names the user (LocalStack's snapshot of AWS for RemoveUserFromGroup).
+    with pytest.raises(ClientError) as excinfo:
+        iam.remove_user_from_group(GroupName=unique("nogroup"), UserName=missing)
+    assert _error(excinfo) == ("NoSuchEntity", 404, f"The user with name {missing} cannot be found.")
 
 
 def test_delete_group_conflicts(iamd_server: RunningServer) -> None:

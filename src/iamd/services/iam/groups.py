@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from iamd.auth.keys import new_group_id
-from iamd.model import Group
+from iamd.model import Group, User
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import arn_of, list_target, page_result, paging
 from iamd.services.iam.users import existing_user_target, user_result
@@ -88,16 +88,21 @@ def delete_group(call: Call, params: Params) -> Result:
     return {}
 
 
-def add_user_to_group(call: Call, params: Params) -> Result:
-    group = call.tx.groups.get(call.account_id, params["GroupName"])
+def _member_and_group(call: Call, params: Params) -> tuple[User, Group]:
+    """The user is looked up first: with both unknown, AWS names the user (RemoveUserFromGroup, as
+    recorded against AWS in LocalStack's validated snapshot tests for IAM groups)."""
     user = call.tx.users.get(call.account_id, params["UserName"])
+    return user, call.tx.groups.get(call.account_id, params["GroupName"])
+
+
+def add_user_to_group(call: Call, params: Params) -> Result:
+    user, group = _member_and_group(call, params)
     call.tx.groups.add_user(group, user, call.now)
     return {}
 
 
 def remove_user_from_group(call: Call, params: Params) -> Result:
-    group = call.tx.groups.get(call.account_id, params["GroupName"])
-    user = call.tx.users.get(call.account_id, params["UserName"])
+    user, group = _member_and_group(call, params)
     call.tx.groups.remove_user(group, user)
     return {}
 
