@@ -11,7 +11,11 @@ transitive tags through chaining) and https://docs.aws.amazon.com/IAM/latest/Use
 
 from __future__ import annotations
 
+import configparser
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -344,3 +348,58 @@ def test_deleted_role_sessions_lose_their_permissions(iamd_server: RunningServer
     with pytest.raises(ClientError) as excinfo:
         session_client(iamd_server, "iam", credentials).list_users()
     assert error_of(excinfo)[0] == "AccessDenied"
+
+
+def _second_account(iamd_server: RunningServer) -> tuple[str, str, str]:
+    """A new account made by ``iamd admin create-account`` on the server's database: id, root key, secret."""
+    args = [str(arg) for arg in iamd_server.process.args]  # type: ignore[union-attr]
+    command = [sys.executable, "-m", "iamd", "admin", "create-account"]
+    command += ["--data-dir", args[args.index("--data-dir") + 1]]
+    if "--database-url" in args:
+        command += ["--database-url", args[args.index("--database-url") + 1]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IAMD_", "AWS_"))}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    parser = configparser.ConfigParser()
+    parser.read_string(done.stdout)
+    [profile] = parser.sections()
+    section = parser[profile]
+    return profile.removeprefix("iamd-"), section["aws_access_key_id"], section["aws_secret_access_key"]
+
+
+def test_cross_account_needs_trust_and_identity_policy(iamd_server: RunningServer) -> None:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+    other_id, key_id, secret = _second_account(iamd_server)
+    other_iam = iamd_server.client("iam", key_id, secret)
+    role_name = unique("shared")
+    role_arn = other_iam.create_role(
+        RoleName=role_name, AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"})
+    )["Role"]["Arn"]
+    assert role_arn.startswith(f"arn:aws:iam::{other_id}:role/")
+    other_iam.put_role_policy(
+        RoleName=role_name, PolicyName="p", PolicyDocument=json.dumps(allow("iam:ListUsers"))
+    )
+
+    without, name = iamd_server.user_client("sts", None)
+    with pytest.raises(ClientError) as excinfo:
+        without.assume_role(RoleArn=role_arn, RoleSessionName="xa")
+    assert error_of(excinfo) == (
+        "AccessDenied",
+        403,
+        f"User: {user_arn(iamd_server, name)} is not authorized to perform: sts:AssumeRole "
+        f"on resource: {role_arn}",
+    )
+    with_policy, _ = iamd_server.user_client("sts", allow("sts:AssumeRole"))
+    credentials = with_policy.assume_role(RoleArn=role_arn, RoleSessionName="xa")["Credentials"]
+    identity = session_client(iamd_server, "sts", credentials).get_caller_identity()
+    assert identity["Account"] == other_id
+    assert identity["Arn"] == f"arn:aws:sts::{other_id}:assumed-role/{role_name}/xa"
+    # The session acts in the role's account.
+    users = session_client(iamd_server, "iam", credentials).list_users()["Users"]
+    assert all(f":{other_id}:" in user["Arn"] for user in users)
+    # The other account's root cannot be trusted by a role it did not name.
+    foreign_sts = iamd_server.client("sts", key_id, secret)
+    with pytest.raises(ClientError) as excinfo:
+        foreign_sts.assume_role(
+            RoleArn=make_role(iamd_server, trust({"AWS": ACCOUNT_ID})), RoleSessionName="xa"
+        )
+    assert error_of(excinfo)[:2] == ("AccessDenied", 403)

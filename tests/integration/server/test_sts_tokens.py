@@ -125,6 +125,21 @@ def test_get_federation_token_needs_permission(iamd_server: RunningServer) -> No
     )
 
 
+def test_get_federation_token_tags_and_root(iamd_server: RunningServer) -> None:
+    sts, _ = iamd_server.user_client("sts", allow("sts:GetFederationToken"))
+    with pytest.raises(ClientError) as excinfo:  # session tags need sts:TagSession
+        sts.get_federation_token(Name="tagged", Tags=[{"Key": "team", "Value": "blue"}])
+    assert error_of(excinfo)[0] == "AccessDenied" and "sts:TagSession" in error_of(excinfo)[2]
+    tagging, _ = iamd_server.user_client("sts", allow("sts:GetFederationToken", "sts:TagSession"))
+    response = tagging.get_federation_token(Name="tagged", Tags=[{"Key": "team", "Value": "blue"}])
+    assert response["PackedPolicySize"] >= 1
+    # The root user may call it too (AWS advises against it); its sessions last at most an hour.
+    root = iamd_server.client("sts").get_federation_token(Name="rooted", DurationSeconds=7200)
+    assert root["Credentials"]["Expiration"] <= datetime.now(UTC) + timedelta(seconds=3601)
+    identity = session_client(iamd_server, "sts", root["Credentials"]).get_caller_identity()
+    assert identity["Arn"] == f"arn:aws:sts::{ACCOUNT_ID}:federated-user/rooted"
+
+
 def test_get_access_key_info(iamd_server: RunningServer) -> None:
     sts, _ = iamd_server.user_client("sts", allow("sts:GetAccessKeyInfo"))
     _, key_id, _ = new_user(iamd_server)
