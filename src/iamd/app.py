@@ -7,10 +7,11 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 
 from iamd.auth.authenticate import AuthConfig
-from iamd.auth.secrets import SecretBox, generate_master_key, load_master_key
+from iamd.auth.secrets import MasterKeyError, SecretBox, generate_master_key, load_master_key
 from iamd.clock import SystemClock
 from iamd.config import ServerConfig
 from iamd.gateway.asgi import make_app
@@ -20,6 +21,10 @@ from iamd.services.authorize import Authorizer
 from iamd.services.call import Dependencies
 from iamd.store import Database
 from iamd.store.resolver import TransactionKeyResolver
+
+
+class StartupError(Exception):
+    """The server cannot start (bad master key, unreachable database, ...): a message for the operator."""
 
 
 @dataclass(slots=True)
@@ -34,17 +39,23 @@ def open_database(config: ServerConfig) -> Database:
     if config.ephemeral:
         return Database.ephemeral()
     assert config.database_url is not None and config.data_dir is not None
-    if config.database_url.startswith("sqlite:///"):
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database.open(config.database_url)
+    try:
+        if config.database_url.startswith("sqlite:///"):
+            config.data_dir.mkdir(parents=True, exist_ok=True)
+        return Database.open(config.database_url)
+    except (OSError, SQLAlchemyError) as error:
+        raise StartupError(f"cannot open the database {config.database_url}: {error}") from error
 
 
 def secret_box(config: ServerConfig) -> SecretBox:
     if config.ephemeral and not os.environ.get("IAMD_MASTER_KEY"):
         return SecretBox.from_master_key(generate_master_key())  # nothing outlives the process
     assert config.data_dir is not None
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    return SecretBox.from_master_key(load_master_key(config.data_dir, os.environ))
+    try:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        return SecretBox.from_master_key(load_master_key(config.data_dir, os.environ))
+    except (OSError, MasterKeyError) as error:
+        raise StartupError(f"cannot load the master key: {error}") from error
 
 
 def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:

@@ -90,7 +90,7 @@ def serve(
     """Run the IAM, STS and Access Analyzer endpoint."""
     import uvicorn
 
-    from iamd.app import build
+    from iamd.app import StartupError, build
 
     if ephemeral and workers > 1:
         raise click.UsageError("--ephemeral keeps state in one process; it cannot run with --workers > 1")
@@ -111,7 +111,10 @@ def serve(
         auth_mode="audit" if auth_mode == "audit" else "enforce",
         max_skew_seconds=max_skew_seconds,
     ).resolved()
-    parts = build(config)
+    try:
+        parts = build(config)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
     credentials_file = None
     if parts.first_root is not None and not config.ephemeral and config.data_dir is not None:
         credentials_file = write_root_credentials(config.data_dir, parts.first_root)
