@@ -20,6 +20,7 @@ from iamd.catalog.managed_policies import (
 from iamd.catalog.model import ActionInfo, ActionResource, ConditionKeyInfo, ResourceTypeInfo
 from iamd.catalog.services import (
     ServiceCatalog,
+    action,
     data_version,
     is_known_service,
     rcp_supported_services,
@@ -35,6 +36,7 @@ __all__ = [
     "ResourceTypeInfo",
     "ServiceCatalog",
     "access_analyzer_checks",
+    "action",
     "arn_fits_format",
     "condition_key",
     "cross_service_key",

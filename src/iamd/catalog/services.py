@@ -46,6 +46,20 @@ class ServiceCatalog:
     def action(self, name: str) -> ActionInfo | None:
         return self.actions.get(name.lower())
 
+    def resource_types_of(self, action: ActionInfo) -> tuple[ResourceTypeInfo, ...]:
+        """The resource types (with their ARN formats) an action of this service acts on."""
+        found = (self.resource_types.get(rt.name.lower()) for rt in action.resource_types if rt.name)
+        return tuple(rt for rt in found if rt is not None)
+
+    def condition_keys_of(self, action: ActionInfo) -> tuple[str, ...]:
+        """Every condition key that applies to an action: its own, and those of its resource types."""
+        keys = [*action.condition_keys]
+        for rt in action.resource_types:
+            keys.extend(rt.condition_keys)
+        for resource_type in self.resource_types_of(action):
+            keys.extend(resource_type.condition_keys)
+        return tuple(dict.fromkeys(keys))
+
     def condition_key(self, key: str) -> ConditionKeyInfo | None:
         """The key's definition in this service (placeholders such as ``${TagKey}`` match any text)."""
         found = self.condition_keys.get(key.lower())
@@ -71,6 +85,13 @@ def is_known_service(prefix: str) -> bool:
 def service(prefix: str) -> ServiceCatalog | None:
     """The catalog of one service, or None when the prefix is unknown. Read once, then cached."""
     return _service(prefix.lower())
+
+
+def action(full_name: str) -> ActionInfo | None:
+    """``s3:GetObject`` (any case) → its catalog entry, or None."""
+    prefix, sep, name = full_name.partition(":")
+    svc = service(prefix) if sep else None
+    return svc.action(name) if svc else None
 
 
 @functools.cache

@@ -108,3 +108,17 @@ def test_rcp_services_and_data_version() -> None:
 
 def test_a_service_is_read_once() -> None:
     assert catalog.service("s3") is catalog.service("S3")
+
+
+def test_resource_types_and_condition_keys_of_an_action() -> None:
+    # list_amazons3.html: GetObject acts on object (and access point objects); s3:ExistingObjectTag applies.
+    get_object = catalog.action("s3:getobject")
+    s3 = catalog.service("s3")
+    assert get_object is not None and s3 is not None
+    formats = {rt.name: rt.arn_format for rt in s3.resource_types_of(get_object)}
+    assert formats["object"] == "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+    keys = s3.condition_keys_of(get_object)
+    assert "s3:ExistingObjectTag/<key>" in keys
+    assert len(keys) == len(set(keys))
+    assert catalog.action("s3:Nope") is None
+    assert catalog.action("nope") is None

@@ -82,15 +82,9 @@ def check_tag_keys(statement: Statement, actions: list[ResolvedAction], findings
 
 @functools.lru_cache(maxsize=8192)
 def _applicable_keys(action: ActionInfo) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
-    """The condition keys that apply to an action: its own and those of its resource types."""
-    names: list[str] = list(action.condition_keys)
+    """The condition keys that apply to an action, split into literal names and placeholder patterns."""
     svc = catalog.service(action.service)
-    for rt in action.resource_types:
-        names.extend(rt.condition_keys)
-        if svc is not None and rt.name:
-            resource_type = svc.resource_types.get(rt.name.lower())
-            if resource_type is not None:
-                names.extend(resource_type.condition_keys)
+    names = svc.condition_keys_of(action) if svc else action.condition_keys
     literal = frozenset(n.lower() for n in names if not has_placeholder(n))
     patterns = tuple(compile_key_template(n) for n in names if has_placeholder(n))
     return literal, patterns

@@ -182,10 +182,4 @@ def _formats(entry: ResolvedAction) -> list[str]:
         return []
     action = entry.matches[0]
     svc = catalog.service(action.service)
-    if svc is None:
-        return []
-    return [
-        svc.resource_types[rt.name.lower()].arn_format
-        for rt in action.resource_types
-        if rt.name and rt.name.lower() in svc.resource_types
-    ]
+    return [rt.arn_format for rt in svc.resource_types_of(action)] if svc else []
