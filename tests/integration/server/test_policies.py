@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from iamd.services.iam.policies import aws_policy_id
 from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
 
 ALLOW_S3 = {
@@ -245,6 +246,12 @@ def test_aws_managed_and_foreign_policies_cannot_be_changed(
     assert iam.get_policy(PolicyArn=IAM_READ_ONLY)["Policy"]["DefaultVersionId"] == "v4"
 
 
+def test_aws_managed_policy_ids_are_stable() -> None:
+    # Clients keep PolicyIds; an AWS managed policy's id must not change between runs or releases.
+    assert aws_policy_id("IAMReadOnlyAccess") == "ANPAZQJH4YH6SWVY4ZSWQ"
+    assert aws_policy_id("ReadOnlyAccess") != aws_policy_id("IAMReadOnlyAccess")
+
+
 def _walk(iam: Any, page_size: int, **filters: Any) -> tuple[list[dict[str, Any]], int]:
     """Every policy ListPolicies returns page by page, and how many requests it took."""
     found: list[dict[str, Any]] = []
@@ -281,7 +288,14 @@ def test_list_policies_pages_across_aws_managed_and_local(iamd_server: RunningSe
     names = [p["PolicyName"].lower() for p in everything]
     assert names == sorted(names)
     twins = [p["Arn"] for p in everything if p["PolicyName"] == "AdministratorAccess"]
-    assert twins[0] == "arn:aws:iam::aws:policy/AdministratorAccess" and len(twins) >= 2
+    assert (
+        twins == ["arn:aws:iam::aws:policy/AdministratorAccess", twins[1]] and f":{ACCOUNT_ID}:" in twins[1]
+    )
+    # A page that ends on the AWS managed twin continues with the local one.
+    cut = [p["Arn"] for p in everything].index(twins[0]) + 1
+    first = iam.list_policies(MaxItems=cut)
+    assert first["Policies"][-1]["Arn"] == twins[0]
+    assert iam.list_policies(MaxItems=1, Marker=first["Marker"])["Policies"][0]["Arn"] == twins[1]
 
     # Page boundaries at every size give the same list.
     small, _ = _walk(iam, 7, PathPrefix="/job-function/")
