@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
+from tests.integration.server.test_sts_support import allow, make_role, session_client, trust, user_arn
 
 # AWS answers a deactivated or deleted key like an unknown one
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html: InvalidClientTokenId, 403).
@@ -274,3 +275,22 @@ def test_secret_is_returned_once_and_never_stored_or_logged(iamd_server: Running
     if iamd_server.backend == "sqlite":  # the database files hold only the sealed secret
         for path in iamd_server.log_path.parent.glob("iamd.db*"):
             assert secret not in path.read_bytes()
+
+
+def test_role_session_must_name_the_user(iamd_server: RunningServer) -> None:
+    # Without UserName, IAM takes the user from the signing key; a role session has none. The ValidationError
+    # is AWS's, as quoted by the Terraform AWS provider (aws_iam_access_key import notes).
+    sts, name = iamd_server.user_client("sts", None)
+    role_arn = make_role(iamd_server, trust({"AWS": user_arn(iamd_server, name)}), allow("iam:*AccessKey*"))
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="keys")["Credentials"]
+    role_iam = session_client(iamd_server, "iam", credentials)
+    for operation in ("list_access_keys", "create_access_key"):
+        with pytest.raises(ClientError) as excinfo:
+            getattr(role_iam, operation)()
+        assert _error(excinfo) == (
+            "ValidationError",
+            400,
+            "Must specify userName when calling with non-User credentials",
+        )
+    target = _user(iamd_server)
+    assert role_iam.create_access_key(UserName=target)["AccessKey"]["UserName"] == target

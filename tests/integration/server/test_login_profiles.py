@@ -17,7 +17,8 @@ from collections.abc import Iterator
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
+from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, ROOT_SECRET, RunningServer, unique
+from tests.integration.server.test_sts_support import unvalidated_client
 
 GOOD = "Correct-Horse-9-Battery"
 
@@ -229,3 +230,17 @@ def test_password_never_appears_in_responses_or_logs(
     if iamd_server.backend == "sqlite":
         for path in iamd_server.log_path.parent.glob("iamd.db*"):
             assert password.encode() not in path.read_bytes()
+
+
+def test_password_policy_range_is_validated_by_the_server(
+    iamd_server: RunningServer, no_password_policy: None
+) -> None:
+    # minimumPasswordLengthType is 6..128 in the IAM service model; botocore would refuse 5 before sending.
+    iam = unvalidated_client(iamd_server, "iam", ROOT_KEY_ID, ROOT_SECRET)
+    with pytest.raises(ClientError) as excinfo:
+        iam.update_account_password_policy(MinimumPasswordLength=5)
+    code, status, message = _error(excinfo)
+    assert (code, status) == ("ValidationError", 400)
+    assert "minimumPasswordLength" in message
+    with pytest.raises(ClientError):
+        iam.get_account_password_policy()  # nothing was set
