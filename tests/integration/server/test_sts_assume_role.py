@@ -292,6 +292,15 @@ def test_transitive_tags_and_source_identity_carry_through_chaining(iamd_server:
     hop2 = chained_sts.assume_role(RoleArn=second, RoleSessionName="hop2")
     assert hop2["SourceIdentity"] == "alice"  # sticky: the chained session keeps it
     assert "Users" in session_client(iamd_server, "iam", hop2["Credentials"]).list_users()
+    # Neither can be changed along the chain: an inherited transitive tag key, or the source identity.
+    for changed in ({"Tags": [{"Key": "TEAM", "Value": "red"}]}, {"SourceIdentity": "mallory"}):
+        with pytest.raises(ClientError) as excinfo:
+            chained_sts.assume_role(RoleArn=second, RoleSessionName="hop2", **changed)
+        assert error_of(excinfo)[:2] == ("InvalidParameterValue", 400)
+    # A tag that was not transitive stayed behind, so the chained session may set its key anew.
+    assert chained_sts.assume_role(
+        RoleArn=second, RoleSessionName="hop2", Tags=[{"Key": "stage", "Value": "two"}]
+    )
 
 
 def test_source_identity_needs_set_source_identity(iamd_server: RunningServer) -> None:

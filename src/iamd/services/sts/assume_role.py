@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamd.errors import AccessDenied, ValidationError
+from iamd.errors import AccessDenied, InvalidParameterValue, ValidationError
 from iamd.model import Arn, Role
 from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result, Target
@@ -57,16 +57,28 @@ def _session_tags(call: Call, params: Params) -> tuple[tuple[tuple[str, str], ..
     request = session_request(params, transitive=True)
     carried, carried_keys = _carried_tags(call)
     carried_lower = {key.lower() for key, _ in carried}
-    tags = carried + tuple(t for t in request.tags if t[0].lower() not in carried_lower)
+    for key, _ in request.tags:
+        if key.lower() in carried_lower:
+            # "If you pass a session tag with the same key as an inherited tag, the operation fails"
+            # (AssumeRole's Tags parameter); AWS's error code is not documented.
+            raise InvalidParameterValue(
+                f"The session tag key {key} is already set by an inherited transitive session tag."
+            )
     keys = dict.fromkeys(carried_keys + request.transitive_tag_keys)
-    return tags, tuple(keys)
+    return carried + request.tags, tuple(keys)
 
 
 def _source_identity(call: Call, params: Params) -> str | None:
     session = call.caller.session
-    if session is not None and session.source_identity is not None:
-        return session.source_identity  # sticky through role chaining
     requested: str | None = params.get("SourceIdentity")
+    if session is not None and session.source_identity is not None:
+        # Set once, it persists through role chaining and cannot be changed (AWS's documented rule;
+        # its error code for a change is not documented).
+        if requested is not None and requested != session.source_identity:
+            raise InvalidParameterValue(
+                f"The source identity {session.source_identity} of this session cannot be changed."
+            )
+        return session.source_identity
     return requested
 
 
