@@ -209,3 +209,14 @@ def test_create_needs_create_service_linked_role_with_the_service_name(iamd_serv
         "Role"
     ]["RoleName"]
     iam.delete_service_linked_role(RoleName=name)
+
+
+def test_a_service_name_that_is_no_service_principal_is_refused(iamd_server: RunningServer) -> None:
+    # Service principals look like elasticbeanstalk.amazonaws.com (API_CreateServiceLinkedRole.html).
+    iam = iamd_server.client("iam")
+    before = {r["RoleName"] for r in iam.list_roles(PathPrefix="/aws-service-role/", MaxItems=1000)["Roles"]}
+    with pytest.raises(ClientError) as excinfo:
+        iam.create_service_linked_role(AWSServiceName="not-a-service")
+    assert _error(excinfo)[:2] == ("InvalidInput", 400)
+    after = {r["RoleName"] for r in iam.list_roles(PathPrefix="/aws-service-role/", MaxItems=1000)["Roles"]}
+    assert after == before
