@@ -62,6 +62,8 @@ def check_security(subject: Subject, statement: Statement, findings: Findings) -
     _check_pass_role(statement, findings)
     if subject.policy_type in ("resource", "trust"):
         _check_public_principal(statement, findings)
+    if subject.policy_type == "resource" and statement.principal is not None:
+        _check_service_principal(statement, statement.principal, findings)
     if subject.policy_type == "trust" and statement.principal is not None:
         _check_federated(statement, statement.principal, findings)
 
@@ -124,6 +126,25 @@ def _check_public_principal(statement: Statement, findings: Findings) -> None:
             "aws:PrincipalOrgID or aws:SourceAccount, or name the principals.",
             spec.location,
         )
+
+
+# Keys that tie a service principal's access to the resource or account it acts for (confused deputy):
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+_SOURCE_KEYS = frozenset({"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"})
+
+
+def _check_service_principal(statement: Statement, spec: PrincipalSpec, findings: Findings) -> None:
+    if any(c.key.lower() in _SOURCE_KEYS for c in statement.conditions):
+        return
+    for entry in spec.entries:
+        if entry.kind == "Service":
+            findings.security(
+                "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+                "Granting access to a service principal without specifying a source is overly permissive. "
+                "Use aws:SourceArn or aws:SourceAccount condition key and scope access to a specific source "
+                "to grant fine-grained access.",
+                entry.location,
+            )
 
 
 def _check_federated(statement: Statement, spec: PrincipalSpec, findings: Findings) -> None:

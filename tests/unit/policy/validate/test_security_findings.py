@@ -176,6 +176,31 @@ CASES: list[tuple[str, str, str, PolicyType, tuple[str, str, str] | None, str]] 
         "PRINCIPAL_STAR_WITHOUT_CONDITION",
     ),
     (
+        "service principal without a source condition",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        doc(
+            Principal={"Service": "cloudtrail.amazonaws.com"},
+            Action="s3:PutObject",
+            Resource="arn:aws:s3:::b/*",
+        ),
+        "resource",
+        ("SECURITY_WARNING", "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal.Service"),
+        "",
+    ),
+    (
+        "service principal limited to a source account",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        doc(
+            Principal={"Service": "cloudtrail.amazonaws.com"},
+            Action="s3:PutObject",
+            Resource="arn:aws:s3:::b/*",
+            Condition={"StringEquals": {"aws:SourceAccount": "111122223333"}},
+        ),
+        "resource",
+        None,
+        "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+    ),
+    (
         "GitHub OIDC without sub",
         AA,
         doc(
