@@ -173,6 +173,10 @@ def test_tags(iamd_server: RunningServer) -> None:
         {"Key": "Env", "Value": "prod"},
         {"Key": "team", "Value": "a"},
     ]
+    first = iam.list_policy_tags(PolicyArn=arn, MaxItems=1)
+    assert (first["Tags"], first["IsTruncated"]) == ([{"Key": "Env", "Value": "prod"}], True)
+    rest = iam.list_policy_tags(PolicyArn=arn, MaxItems=1, Marker=first["Marker"])
+    assert (rest["Tags"], rest["IsTruncated"]) == ([{"Key": "team", "Value": "a"}], False)
     iam.untag_policy(PolicyArn=arn, TagKeys=["ENV", "missing"])
     assert iam.list_policy_tags(PolicyArn=arn)["Tags"] == [{"Key": "team", "Value": "a"}]
     with pytest.raises(ClientError) as excinfo:

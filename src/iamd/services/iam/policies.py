@@ -255,12 +255,21 @@ def untag_policy(call: Call, params: Params) -> Result:
 
 
 def list_policy_tags(call: Call, params: Params) -> Result:
+    """At most 50 tags, so they page in memory; the marker is the last key returned."""
     arn = own_policy_arn(call, params["PolicyArn"])
     if is_aws_managed(arn):  # AWS managed policies carry no tags of the account's
         if aws_policy(arn) is None:
             raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
         return {"Tags": [], "IsTruncated": False}
-    return {"Tags": tags_out(call.tx.policies.list_tags(arn)), "IsTruncated": False}
+    tags = list(call.tx.policies.list_tags(arn))
+    marker = params.get("Marker")
+    if marker:
+        tags = [t for t in tags if t.key.lower() > marker.lower()]
+    max_items = params.get("MaxItems") or DEFAULT_MAX_ITEMS
+    result: dict[str, Any] = {"Tags": tags_out(tags[:max_items]), "IsTruncated": len(tags) > max_items}
+    if len(tags) > max_items:
+        result["Marker"] = tags[max_items - 1].key
+    return result
 
 
 def _tagging_target(call: Call, params: Params) -> Target:
