@@ -47,6 +47,9 @@ def test_alias_lifecycle(iamd_server: RunningServer) -> None:
     iam.create_account_alias(AccountAlias=first)
     try:
         assert iam.list_account_aliases()["AccountAliases"] == [first]
+        with pytest.raises(ClientError) as excinfo:  # the alias is taken, if only by this account
+            iam.create_account_alias(AccountAlias=first)
+        assert _error(excinfo) == ("EntityAlreadyExists", 409, f"The account alias {first} already exists.")
         iam.create_account_alias(AccountAlias=second)  # an account has one alias: the new one replaces it
         assert iam.list_account_aliases()["AccountAliases"] == [second]
 

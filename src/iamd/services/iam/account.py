@@ -8,7 +8,7 @@ type in the Service Authorization Reference, so they are authorized on ``*``.
 
 from __future__ import annotations
 
-from iamd.errors import NoSuchEntity
+from iamd.errors import EntityAlreadyExists, NoSuchEntity
 from iamd.services.call import Call, Operation, Params, Result, Target
 
 # Quotas AWS reports that iamd has no entity for (server and signing certificates) or does not limit
@@ -24,9 +24,12 @@ def _account_target(call: Call, params: Params) -> Target:
 
 
 def create_account_alias(call: Call, params: Params) -> Result:
-    """One alias per account: a new alias replaces the old one; an alias another account holds is
-    EntityAlreadyExists."""
-    call.tx.accounts.set_alias(call.account_id, params["AccountAlias"])
+    """One alias per account: a new alias replaces the old one. An alias that is taken, by another account
+    or by this one already, is EntityAlreadyExists (observed on AWS, floci-io/floci#2103)."""
+    alias = params["AccountAlias"]
+    if call.tx.accounts.get(call.account_id).alias == alias:
+        raise EntityAlreadyExists(f"The account alias {alias} already exists.")
+    call.tx.accounts.set_alias(call.account_id, alias)
     return {}
 
 
