@@ -326,3 +326,56 @@ def test_service_linked_role_policies_are_unmodifiable(iamd_server: RunningServe
         assert _error(excinfo) == ("UnmodifiableEntity", 400, message)
     assert Api(iam, "Role", role).arns() == attached
     assert iam.list_role_policies(RoleName=role)["PolicyNames"] == []
+
+
+def test_changes_carry_the_principals_permissions_boundary(iamd_server: RunningServer) -> None:
+    # The Service Authorization Reference lists iam:PermissionsBoundary for Attach/Detach/Put/Delete
+    # {User,Role}Policy: the boundary the target has, so admins can be limited to bounded principals
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html, delegation example).
+    iam = iamd_server.client("iam")
+    fence = _customer_policy(iam)
+    bounded, unbounded = _make(iam, "User"), _make(iam, "User")
+    iam.put_user_permissions_boundary(UserName=bounded, PermissionsBoundary=fence)
+    statement = {
+        "Effect": "Allow",
+        "Action": ["iam:AttachUserPolicy", "iam:PutUserPolicy"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"iam:PermissionsBoundary": fence}},
+    }
+    client, _ = iamd_server.user_client("iam", {"Version": "2012-10-17", "Statement": [statement]})
+    client.attach_user_policy(UserName=bounded, PolicyArn=READ_ONLY)
+    client.put_user_policy(UserName=bounded, PolicyName="p", PolicyDocument=json.dumps(ALLOW_S3))
+    with pytest.raises(ClientError) as excinfo:
+        client.attach_user_policy(UserName=unbounded, PolicyArn=READ_ONLY)
+    assert _error(excinfo)[:2] == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as excinfo:
+        client.put_user_policy(UserName=unbounded, PolicyName="p", PolicyDocument=json.dumps(ALLOW_S3))
+    assert _error(excinfo)[:2] == ("AccessDenied", 403)
+    assert Api(iam, "User", unbounded).arns() == []
+
+
+def test_role_changes_are_authorized_with_its_tags(iamd_server: RunningServer) -> None:
+    # AttachRolePolicy and PutRolePolicy carry the role's aws:ResourceTag/* (Service Authorization Reference).
+    iam = iamd_server.client("iam")
+    team_role, other_role = _make(iam, "Role"), _make(iam, "Role")
+    iam.tag_role(RoleName=team_role, Tags=[{"Key": "team", "Value": "blue"}])
+    statement = {
+        "Effect": "Allow",
+        "Action": ["iam:AttachRolePolicy", "iam:PutRolePolicy"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}},
+    }
+    client, _ = iamd_server.user_client("iam", {"Version": "2012-10-17", "Statement": [statement]})
+    client.attach_role_policy(RoleName=team_role, PolicyArn=READ_ONLY)
+    client.put_role_policy(RoleName=team_role, PolicyName="p", PolicyDocument=json.dumps(ALLOW_S3))
+    denied: list[Callable[[], Any]] = [
+        lambda: client.attach_role_policy(RoleName=other_role, PolicyArn=READ_ONLY),
+        lambda: client.put_role_policy(
+            RoleName=other_role, PolicyName="p", PolicyDocument=json.dumps(ALLOW_S3)
+        ),
+    ]
+    for call in denied:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert _error(excinfo)[:2] == ("AccessDenied", 403)
+    assert Api(iam, "Role", other_role).arns() == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from iamd.model import Arn, PolicyEntities, PrincipalKind
+from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import page_result, require_policy_exists
 from iamd.services.iam.inline_policies import (
@@ -27,7 +28,7 @@ from iamd.services.iam.inline_policies import (
     owner_target,
     owner_target_of,
 )
-from iamd.services.iam.policies import own_policy_arn
+from iamd.services.iam.policies import own_policy_arn, policy_target
 from iamd.store import Page
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, decode_marker, encode_marker
 
@@ -81,7 +82,9 @@ def list_attached_policies(call: Call, kind: PrincipalKind, params: Params) -> R
     owner = get_owner(call, kind, params[name_member(kind)])
     prefix = _prefix(params)
     arns = call.tx.attachments.arns(kind, [owner.id]).get(owner.id, ())
-    matching = [arn for arn in arns if policy_path(arn).startswith(prefix)]
+    # Sorted here, not by the database: the marker compares in Python, and PostgreSQL's collation may
+    # order differently.
+    matching = sorted(arn for arn in arns if policy_path(arn).startswith(prefix))
     page = page_in_memory(matching, lambda arn: arn, params)
     return page_result(
         page, "AttachedPolicies", lambda arn: {"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn}
@@ -92,7 +95,8 @@ def _policy_target_of(kind: PrincipalKind) -> Callable[[Call, Params], Target]:
     member = name_member(kind)
 
     def target(call: Call, params: Params) -> Target:
-        return owner_target(call, kind, params[member], {"iam:PolicyARN": params["PolicyArn"]})
+        context: dict[str, ContextValue] = {"iam:PolicyARN": params["PolicyArn"]}
+        return owner_target(call, kind, params[member], context, changing=True)
 
     return target
 
@@ -181,6 +185,6 @@ def list_entities_for_policy(call: Call, params: Params) -> Result:
 OPERATIONS: dict[str, Operation] = {
     **{name: operation for kind in PrincipalKind for name, operation in operations_for(kind).items()},
     "ListEntitiesForPolicy": Operation(
-        list_entities_for_policy, lambda call, params: Target(params["PolicyArn"]), writes=False
+        list_entities_for_policy, lambda call, params: policy_target(call, params["PolicyArn"]), writes=False
     ),
 }

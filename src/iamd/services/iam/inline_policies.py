@@ -40,6 +40,7 @@ class Owner:
     name: str
     arn: str
     tags: tuple[Tag, ...] = ()
+    boundary_arn: str | None = None  # users and roles only
 
 
 def name_member(kind: PrincipalKind) -> str:
@@ -50,12 +51,16 @@ def find_owner(call: Call, kind: PrincipalKind, name: str) -> Owner | None:
     tx = call.tx
     if kind is PrincipalKind.USER:
         user = tx.users.find(call.account_id, name)
-        return None if user is None else Owner(kind, user.id, user.name, user.arn, user.tags)
+        if user is None:
+            return None
+        return Owner(kind, user.id, user.name, user.arn, user.tags, user.permissions_boundary_arn)
     if kind is PrincipalKind.GROUP:
         group = tx.groups.find(call.account_id, name)
         return None if group is None else Owner(kind, group.id, group.name, group.arn)
     role = tx.roles.find(call.account_id, name)
-    return None if role is None else Owner(kind, role.id, role.name, role.arn, role.tags)
+    if role is None:
+        return None
+    return Owner(kind, role.id, role.name, role.arn, role.tags, role.permissions_boundary_arn)
 
 
 def get_owner(call: Call, kind: PrincipalKind, name: str, *, changing: bool = False) -> Owner:
@@ -64,31 +69,44 @@ def get_owner(call: Call, kind: PrincipalKind, name: str, *, changing: bool = Fa
     tx = call.tx
     if kind is PrincipalKind.USER:
         user = tx.users.get(call.account_id, name)
-        return Owner(kind, user.id, user.name, user.arn, user.tags)
+        return Owner(kind, user.id, user.name, user.arn, user.tags, user.permissions_boundary_arn)
     if kind is PrincipalKind.GROUP:
         group = tx.groups.get(call.account_id, name)
         return Owner(kind, group.id, group.name, group.arn)
     role = tx.roles.get(call.account_id, name)
     if changing:
         require_modifiable(role)
-    return Owner(kind, role.id, role.name, role.arn, role.tags)
+    return Owner(kind, role.id, role.name, role.arn, role.tags, role.permissions_boundary_arn)
 
 
 def owner_target(
-    call: Call, kind: PrincipalKind, name: str, context: dict[str, ContextValue] | None = None
+    call: Call,
+    kind: PrincipalKind,
+    name: str,
+    context: dict[str, ContextValue] | None = None,
+    *,
+    changing: bool = False,
 ) -> Target:
-    """The principal's real ARN (with its path) and its tags; a missing principal has path ``/``."""
+    """The principal's real ARN (with its path) and its tags; a missing principal has path ``/``.
+
+    Operations ``changing`` a user's or role's policies also carry ``iam:PermissionsBoundary``, the
+    boundary the principal has now, so that a policy can allow changes only to bounded principals (the
+    Service Authorization Reference lists the key for Put/Delete/Attach/Detach{User,Role}Policy)."""
     owner = find_owner(call, kind, name)
     if owner is None:
         return Target(arn_of(call, kind.value, "/", name), context or {})
-    return Target(owner.arn, {**resource_tag_context(owner.tags), **(context or {})})
+    full: dict[str, ContextValue] = resource_tag_context(owner.tags)
+    if changing and owner.boundary_arn is not None:
+        full["iam:PermissionsBoundary"] = owner.boundary_arn
+    full.update(context or {})
+    return Target(owner.arn, full)
 
 
-def owner_target_of(kind: PrincipalKind) -> Callable[[Call, Params], Target]:
+def owner_target_of(kind: PrincipalKind, *, changing: bool = False) -> Callable[[Call, Params], Target]:
     member = name_member(kind)
 
     def target(call: Call, params: Params) -> Target:
-        return owner_target(call, kind, params[member])
+        return owner_target(call, kind, params[member], changing=changing)
 
     return target
 
@@ -137,12 +155,12 @@ def bind_kind(action: KindAction, kind: PrincipalKind) -> Callable[[Call, Params
 
 
 def operations_for(kind: PrincipalKind) -> dict[str, Operation]:
-    label, target = LABELS[kind], owner_target_of(kind)
+    label, reading, changing = LABELS[kind], owner_target_of(kind), owner_target_of(kind, changing=True)
     return {
-        f"Put{label}Policy": Operation(bind_kind(put_policy, kind), target),
-        f"Get{label}Policy": Operation(bind_kind(get_policy, kind), target, writes=False),
-        f"Delete{label}Policy": Operation(bind_kind(delete_policy, kind), target),
-        f"List{label}Policies": Operation(bind_kind(list_policies, kind), target, writes=False),
+        f"Put{label}Policy": Operation(bind_kind(put_policy, kind), changing),
+        f"Get{label}Policy": Operation(bind_kind(get_policy, kind), reading, writes=False),
+        f"Delete{label}Policy": Operation(bind_kind(delete_policy, kind), changing),
+        f"List{label}Policies": Operation(bind_kind(list_policies, kind), reading, writes=False),
     }
 
 
