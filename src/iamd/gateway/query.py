@@ -23,7 +23,7 @@ from iamd.errors import IamdError, InvalidAction, ServiceFailure
 from iamd.gateway.identity import identify
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
-from iamd.services.call import Call, Dependencies, OperationTable, RequestMeta
+from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta
 from iamd.store import Database, Transaction
 from iamd.wire.errors import render_query_error
 from iamd.wire.query import QUERY_CONTENT_TYPE, decode_query, encode_query_response
@@ -32,6 +32,7 @@ from iamd.wire.service_model import ServiceModel, load_service_model
 log = logging.getLogger("iamd.gateway")
 
 STS_VERSION = "2011-06-15"
+DEFAULT_REGION = "us-east-1"  # the region of an unsigned request, which names none
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -104,7 +105,11 @@ class QueryGateway:
             self._database.transaction() if named is not None and named.writes else self._database.read()
         )
         with transaction as tx:
-            authenticated = authenticate(http, self._resolver_for(tx), now, service.auth, self._sessions)
+            if named is not None and not named.signed:
+                authenticated, region = None, DEFAULT_REGION
+            else:
+                authenticated = authenticate(http, self._resolver_for(tx), now, service.auth, self._sessions)
+                region = authenticated.region
             name, typed = decode_query(service.model, params)
             operation = service.operations.get(name)
             if operation is None:
@@ -115,9 +120,9 @@ class QueryGateway:
                 source_ip=client.source_ip,
                 user_agent=client.user_agent,
                 secure_transport=client.secure_transport,
-                region=authenticated.region,
+                region=region,
             )
-            caller = identify(tx, authenticated, self._sessions)
+            caller = ANONYMOUS if authenticated is None else identify(tx, authenticated, self._sessions)
             call = Call(caller=caller, meta=meta, tx=tx, deps=self._deps)
             if operation.authorized:
                 self._authorizer.authorize(call, f"{service.name}:{name}", operation.target(call, typed))

@@ -20,7 +20,7 @@ from iamd.policy.variables import ContextValue
 if TYPE_CHECKING:
     from iamd.store import Transaction
 
-CallerKind = Literal["root", "user", "role_session", "federated_user"]
+CallerKind = Literal["root", "user", "role_session", "federated_user", "anonymous"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,11 @@ class Caller:
             "user": "User",
             "role_session": "AssumedRole",
             "federated_user": "FederatedUser",
+            "anonymous": "Anonymous",
         }[self.kind]
+
+
+ANONYMOUS = Caller(account_id="", kind="anonymous", arn="", user_id="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,9 @@ class Operation:
     handler: Handler
     target: TargetOf
     writes: bool = True
+    # False where AWS takes the request unsigned (AssumeRoleWithWebIdentity, AssumeRoleWithSAML): the call's
+    # caller is then ANONYMOUS and the handler itself proves who is asking.
+    signed: bool = True
     authorized: bool = True  # False only where AWS requires no permission (sts:GetCallerIdentity)
 
 
