@@ -14,6 +14,9 @@ PASSWORD = Secret("correct horse battery staple")
 def test_hash_is_argon2id_and_verifies() -> None:
     hashed = hash_password(PASSWORD)
     assert hashed.startswith("$argon2id$v=19$")
+    # No weaker than OWASP's Argon2id minimum (Password Storage Cheat Sheet: m=19 MiB, t=2, p=1).
+    params = dict(item.split("=") for item in hashed.split("$")[3].split(","))
+    assert int(params["m"]) >= 19456 and int(params["t"]) >= 2 and int(params["p"]) >= 1
     assert PASSWORD.reveal() not in hashed
     assert verify_password(hashed, PASSWORD)
     assert not needs_rehash(hashed)
