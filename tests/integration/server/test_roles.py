@@ -314,3 +314,42 @@ def test_list_role_tags_pages(iamd_server: RunningServer) -> None:
     assert (first["Tags"], first["IsTruncated"]) == (tags[:2], True)
     rest = iam.list_role_tags(RoleName=name, MaxItems=2, Marker=first["Marker"])
     assert (rest["Tags"], rest["IsTruncated"], "Marker" in rest) == (tags[2:], False, False)
+
+
+def test_trust_policy_principals_must_exist(iamd_server: RunningServer) -> None:
+    # IAM resolves user and role ARNs of a trust policy when it stores it; one that names nothing is
+    # refused ("Invalid principal in policy", reference_policies_elements_principal.html).
+    iam = iamd_server.client("iam")
+    user = unique("trusted")
+    iam.create_user(UserName=user, Path="/people/")
+
+    def trust(arn: str) -> str:
+        statement = {"Effect": "Allow", "Principal": {"AWS": [arn]}, "Action": "sts:AssumeRole"}
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+    name = unique("trusting")
+    iam.create_role(
+        RoleName=name, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{ACCOUNT_ID}:user/people/{user}")
+    )
+    for missing in (
+        f"arn:aws:iam::{ACCOUNT_ID}:user/{unique('ghost')}",
+        f"arn:aws:iam::{ACCOUNT_ID}:user/{user}",  # the right name under the wrong path
+        f"arn:aws:iam::{ACCOUNT_ID}:role/{unique('ghost')}",
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust(missing))
+        assert _error(excinfo) == (
+            "MalformedPolicyDocument",
+            400,
+            f'Invalid principal in policy: "AWS":"{missing}"',
+        )
+        with pytest.raises(ClientError) as excinfo:
+            iam.create_role(RoleName=unique("never"), AssumeRolePolicyDocument=trust(missing))
+        assert _error(excinfo)[0] == "MalformedPolicyDocument"
+    # Wildcards, whole accounts and accounts iamd does not hold are not looked up.
+    for accepted in (
+        f"arn:aws:iam::{ACCOUNT_ID}:root",
+        ACCOUNT_ID,
+        "arn:aws:iam::999999999999:role/elsewhere",
+    ):
+        iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust(accepted))

@@ -8,10 +8,12 @@ None of these calls passes the role to a service, so none needs ``iam:PassRole``
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from iamd.auth.keys import new_role_id
-from iamd.errors import InvalidInput, UnmodifiableEntity
+from iamd.errors import InvalidInput, MalformedPolicyDocument, UnmodifiableEntity
 from iamd.model import Role, Tag
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
@@ -32,6 +34,7 @@ from iamd.store import Page
 from iamd.store.pagination import DEFAULT_MAX_ITEMS, decode_marker, encode_marker
 
 SERVICE_LINKED_PATH_PREFIX = "/aws-service-role/"
+_ENTITY_ARN = re.compile(r"arn:aws:iam::(?P<account>\d{12}):(?P<kind>user|role)/(?:.*/)?(?P<name>[^/]+)")
 
 
 def is_service_linked(role: Role) -> bool:
@@ -51,6 +54,39 @@ def require_modifiable(role: Role) -> Role:
     if is_service_linked(role):
         raise protected_role(role.name)
     return role
+
+
+def _aws_principals(text: str) -> list[str]:
+    """The ``AWS`` values of every Principal and NotPrincipal in a trust policy that already parsed."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return []
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    values: list[str] = []
+    for statement in statements if isinstance(statements, list) else []:
+        for element in ("Principal", "NotPrincipal"):
+            principal = statement.get(element) if isinstance(statement, dict) else None
+            aws = principal.get("AWS") if isinstance(principal, dict) else None
+            values += [aws] if isinstance(aws, str) else [v for v in aws or [] if isinstance(v, str)]
+    return values
+
+
+def check_trust_principals(call: Call, text: str) -> None:
+    """MalformedPolicyDocument for a user or role ARN that names nothing, as IAM checks when it stores a
+    trust policy (it keeps the principal's unique id; "Invalid principal in policy",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+    Accounts iamd does not hold cannot be checked and pass."""
+    for value in _aws_principals(text):
+        match = _ENTITY_ARN.fullmatch(value)
+        if match is None or "*" in value or call.tx.accounts.find(match["account"]) is None:
+            continue
+        repository = call.tx.users if match["kind"] == "user" else call.tx.roles
+        entity = repository.find(match["account"], match["name"])
+        if entity is None or entity.arn.lower() != value.lower():
+            raise MalformedPolicyDocument(f'Invalid principal in policy: "AWS":"{value}"')
 
 
 def role_result(role: Role, *, listed: bool = False) -> dict[str, Any]:
@@ -110,6 +146,7 @@ def create_role(call: Call, params: Params) -> Result:
     if path.startswith(SERVICE_LINKED_PATH_PREFIX):
         raise InvalidInput("Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles")
     document = check_document(params["AssumeRolePolicyDocument"], "trust")
+    check_trust_principals(call, document)
     boundary = params.get("PermissionsBoundary")
     if boundary is not None:
         require_policy_exists(call, boundary)
@@ -170,6 +207,7 @@ def update_role_description(call: Call, params: Params) -> Result:
 def update_assume_role_policy(call: Call, params: Params) -> Result:
     require_modifiable(call.tx.roles.get(call.account_id, params["RoleName"]))
     document = check_document(params["PolicyDocument"], "trust")
+    check_trust_principals(call, document)
     call.tx.roles.update_assume_role_policy(call.account_id, params["RoleName"], document)
     return {}
 
