@@ -214,3 +214,38 @@ def test_add_role_to_instance_profile_needs_pass_role(iamd_server: RunningServer
     iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=role)
     roles = root.get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"]
     assert [r["RoleName"] for r in roles] == [role]
+
+
+def test_existing_roles_carry_their_boundary_in_the_context(iamd_server: RunningServer) -> None:
+    # UpdateRole, DeleteRole and DeleteRolePermissionsBoundary list iam:PermissionsBoundary (Service
+    # Authorization Reference); the delegation example of access_policies_boundaries.html uses it to allow
+    # changes only to bounded roles and to forbid removing the boundary.
+    root = iamd_server.client("iam")
+    bounded, free = unique("bounded"), unique("free")
+    root.create_role(RoleName=bounded, AssumeRolePolicyDocument=TRUST, PermissionsBoundary=BOUNDARY)
+    root.create_role(RoleName=free, AssumeRolePolicyDocument=TRUST)
+    policy = _policy(
+        {
+            "Effect": "Allow",
+            "Action": ["iam:UpdateRole", "iam:DeleteRolePermissionsBoundary"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}},
+        },
+        {
+            "Effect": "Deny",
+            "Action": "iam:DeleteRolePermissionsBoundary",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}},
+        },
+    )
+    iam, user = iamd_server.user_client("iam", policy)
+    iam.update_role(RoleName=bounded, Description="bounded roles may be changed")
+    with pytest.raises(ClientError) as excinfo:
+        iam.update_role(RoleName=free, Description="unbounded ones not")
+    assert _denied(excinfo) == denial(user, "iam:UpdateRole", f"arn:aws:iam::{ACCOUNT_ID}:role/{free}")
+    with pytest.raises(ClientError) as excinfo:
+        iam.delete_role_permissions_boundary(RoleName=bounded)
+    assert "with an explicit deny in an identity-based policy" in _denied(excinfo)
+    assert (
+        root.get_role(RoleName=bounded)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
+    )

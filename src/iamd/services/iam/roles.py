@@ -130,12 +130,21 @@ def _tag_out(tag: Tag) -> dict[str, str]:
     return {"Key": tag.key, "Value": tag.value}
 
 
-def existing_role_target(call: Call, name: str, context: dict[str, Any] | None = None) -> Target:
-    """Authorize against the role's real ARN (with its path) and tags; a missing role has path ``/``."""
+def existing_role_target(
+    call: Call, name: str, context: dict[str, Any] | None = None, *, with_boundary: bool = False
+) -> Target:
+    """Authorize against the role's real ARN (with its path) and tags; a missing role has path ``/``.
+
+    ``with_boundary`` adds ``iam:PermissionsBoundary``, the boundary the role has now, for the actions whose
+    entry in the Service Authorization Reference lists that key (GetRole, UpdateRole, DeleteRole ...)."""
     role = call.tx.roles.find(call.account_id, name)
     if role is None:
         return Target(arn_of(call, "role", "/", name), context or {})
-    return Target(role.arn, {**resource_tag_context(role.tags), **(context or {})})
+    full: dict[str, Any] = resource_tag_context(role.tags)
+    if with_boundary and role.permissions_boundary_arn is not None:
+        full["iam:PermissionsBoundary"] = role.permissions_boundary_arn
+    full.update(context or {})
+    return Target(role.arn, full)
 
 
 # -- operations ----------------------------------------------------------------------------------------
@@ -249,6 +258,10 @@ def _role_target(call: Call, params: Params) -> Target:
     return existing_role_target(call, params["RoleName"])
 
 
+def _bounded_role_target(call: Call, params: Params) -> Target:
+    return existing_role_target(call, params["RoleName"], with_boundary=True)
+
+
 def _tagging_target(call: Call, params: Params) -> Target:
     return existing_role_target(call, params["RoleName"], request_tag_context(params))
 
@@ -263,15 +276,15 @@ def _boundary_target(call: Call, params: Params) -> Target:
 
 OPERATIONS: dict[str, Operation] = {
     "CreateRole": Operation(create_role, create_role_target),
-    "GetRole": Operation(get_role, _role_target, writes=False),
+    "GetRole": Operation(get_role, _bounded_role_target, writes=False),
     "ListRoles": Operation(list_roles, lambda call, params: list_target(call, "role", params), writes=False),
-    "UpdateRole": Operation(update_role, _role_target),
-    "UpdateRoleDescription": Operation(update_role_description, _role_target),
-    "UpdateAssumeRolePolicy": Operation(update_assume_role_policy, _role_target),
-    "DeleteRole": Operation(delete_role, _role_target),
+    "UpdateRole": Operation(update_role, _bounded_role_target),
+    "UpdateRoleDescription": Operation(update_role_description, _bounded_role_target),
+    "UpdateAssumeRolePolicy": Operation(update_assume_role_policy, _bounded_role_target),
+    "DeleteRole": Operation(delete_role, _bounded_role_target),
     "TagRole": Operation(tag_role, _tagging_target),
     "UntagRole": Operation(untag_role, _untagging_target),
     "ListRoleTags": Operation(list_role_tags, _role_target, writes=False),
     "PutRolePermissionsBoundary": Operation(put_role_permissions_boundary, _boundary_target),
-    "DeleteRolePermissionsBoundary": Operation(delete_role_permissions_boundary, _role_target),
+    "DeleteRolePermissionsBoundary": Operation(delete_role_permissions_boundary, _bounded_role_target),
 }
