@@ -283,3 +283,15 @@ def test_aws_managed_usage_counts_one_account_only(
         }
         assert tx.policies.aws_managed_usage(ACCOUNT, AWS_MANAGED) == {AWS_MANAGED: (2, 0)}
         assert tx.policies.aws_managed_usage(other_account) == {AWS_MANAGED: (1, 0)}
+
+
+def test_list_orders_names_by_code_point(database: Database, account: str) -> None:
+    # ListPolicies merges this list with the AWS managed policies in Python, so both must agree on order
+    # whatever the database's collation (PostgreSQL's en_US would put "a-d" after "a_c" and "ab" apart).
+    with database.transaction() as tx:
+        for name in ("ab", "a_c", "a-d", "a.e", "a0"):
+            tx.policies.create(policy(name), DOCUMENT)
+    with database.read() as tx:
+        names = [p.name for p in tx.policies.list(ACCOUNT).items]
+        assert names == sorted(names) == ["a-d", "a.e", "a0", "a_c", "ab"]
+        assert [p.name for p in tx.policies.list(ACCOUNT, names_from="a0").items] == ["a0", "a_c", "ab"]

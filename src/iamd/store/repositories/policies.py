@@ -239,7 +239,12 @@ class Policies(Repository):
         With ``only_attached``, ``usage`` picks policies used as a boundary (``PermissionsBoundary``)
         instead of attached ones. ``names_from`` starts the page at that lower-cased name, inclusively (a
         caller merging this list with another one needs that; ``marker`` starts strictly after its name).
+        Names compare by code point on both dialects (PostgreSQL: COLLATE "C"), as Python compares them, so
+        such a merge agrees with the database whatever the database's collation.
         """
+        name_key: Any = managed_policies.c.name_lower
+        if self.connection.dialect.name == "postgresql":
+            name_key = name_key.collate("C")
         statement = _POLICY_SELECT.where(
             managed_policies.c.account_id == account_id,
             path_prefix_filter(managed_policies.c.path, path_prefix),
@@ -249,11 +254,11 @@ class Policies(Repository):
                 (_BOUNDARY_USES if usage == "PermissionsBoundary" else _ATTACHMENTS) > 0
             )
         if names_from is not None:
-            statement = statement.where(managed_policies.c.name_lower >= names_from)
+            statement = statement.where(name_key >= names_from)
         return fetch_page(
             self.connection,
             statement,
-            managed_policies.c.name_lower,
+            name_key,
             to_policy,
             marker=marker,
             max_items=max_items,
