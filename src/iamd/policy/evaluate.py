@@ -293,7 +293,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             if not session_ok
             else None
         )
-        if cross_account:
+        if kind == "root" and action == "sts:assumerole":
+            missing = "identity"  # whatever the trust policy says (API_AssumeRole: not with root credentials)
+        elif cross_account:
             missing = lacking or (None if form is not None else "resource")
         elif form is Form.DIRECT or (form is Form.ROLE and boundary_ok and session_ok):
             missing = None
