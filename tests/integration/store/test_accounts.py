@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from iamd.errors import EntityAlreadyExists
-from iamd.model import Account, User
+from iamd.model import Account, Tag, User
 from iamd.store import Database
 from iamd.store.repositories.accounts import PasswordPolicy
 
-from .conftest import ACCOUNT, NOW, exactly
+from .conftest import ACCOUNT, DOCUMENT, NOW, exactly, group, policy, role
 
 OTHER = "210987654321"
 
@@ -60,3 +60,38 @@ def test_password_policy_set_replace_delete(database: Database, account: str) ->
         assert tx.accounts.delete_password_policy(ACCOUNT)
         assert not tx.accounts.delete_password_policy(ACCOUNT)
         assert tx.accounts.password_policy(ACCOUNT) is None
+
+
+def test_batched_reads_for_authorization_details(
+    database: Database, create_user: Callable[..., User]
+) -> None:
+    alice, bob = create_user("alice"), create_user("bob")
+    with database.transaction() as tx:
+        admins, ops = tx.groups.create(group("Admins")), tx.groups.create(group("ops"))
+        tx.groups.add_user(ops, alice, NOW)
+        tx.groups.add_user(admins, alice, NOW)
+        tx.users.tag(ACCOUNT, "alice", [Tag("team", "blue"), Tag("Env", "prod")])
+        deploy = tx.roles.create(role("deploy"))
+        tx.roles.tag(ACCOUNT, "deploy", [Tag("k", "v")])
+        managed = tx.policies.create(policy("p"), DOCUMENT)
+        tx.policies.create_version(
+            managed.arn, DOCUMENT.replace("GetObject", "PutObject"), set_as_default=True, created=NOW
+        )
+        other = tx.policies.create(policy("q"), DOCUMENT)
+    with database.read() as tx:
+        assert tx.accounts.group_names_by_user([alice.id, bob.id]) == {
+            alice.id: ("Admins", "ops"),
+            bob.id: (),
+        }
+        assert tx.accounts.tags_by_owner("user", [alice.id, bob.id]) == {
+            alice.id: (Tag("Env", "prod"), Tag("team", "blue")),
+            bob.id: (),
+        }
+        assert tx.accounts.tags_by_owner("role", [deploy.id]) == {deploy.id: (Tag("k", "v"),)}
+        versions = tx.accounts.versions_by_policy([(managed.id, managed.arn), (other.id, other.arn)])
+        assert versions == {
+            managed.arn: tx.policies.list_versions(managed.arn),
+            other.arn: tx.policies.list_versions(other.arn),
+        }
+        assert [v.version_id for v in versions[managed.arn]] == ["v2", "v1"]
+        assert tx.accounts.group_names_by_user([]) == {}

@@ -7,8 +7,8 @@ managed policies and the AWS managed policies attached in the account, each with
 One page spans the four lists: ``MaxItems`` counts entities of every kind, taken in the order users,
 groups, roles, customer managed policies, AWS managed policies. The marker names the section and the
 section's own list marker, so each page costs one list query per section it touches plus batched reads
-of inline and attached policies (the per-entity reads are groups of a user, tags, instance profiles of a
-role, and versions of a policy).
+of inline and attached policies, group names, tags and policy versions (only a role's instance profiles
+are read per entity).
 """
 
 from __future__ import annotations
@@ -82,10 +82,11 @@ def _attached(call: Call, kind: PrincipalKind, ids: Sequence[str]) -> dict[str, 
 def user_details(call: Call, users: Sequence[User]) -> list[dict[str, Any]]:
     ids = [u.id for u in users]
     inline, attached = _inline(call, PrincipalKind.USER, ids), _attached(call, PrincipalKind.USER, ids)
+    group_names = call.tx.accounts.group_names_by_user(ids)
+    tags_of = call.tx.accounts.tags_by_owner("user", ids)
     details = []
     for user in users:
-        groups = call.tx.groups.for_user(user, max_items=1000).items
-        tags = call.tx.users.list_tags(call.account_id, user.name)
+        tags = tags_of[user.id]
         detail: dict[str, Any] = {
             "Path": user.path,
             "UserName": user.name,
@@ -93,7 +94,7 @@ def user_details(call: Call, users: Sequence[User]) -> list[dict[str, Any]]:
             "Arn": user.arn,
             "CreateDate": user.created,
             "UserPolicyList": inline[user.id],
-            "GroupList": [g.name for g in groups],
+            "GroupList": list(group_names[user.id]),
             "AttachedManagedPolicies": attached[user.id],
             "PermissionsBoundary": boundary_result(user.permissions_boundary_arn),
         }
@@ -151,9 +152,10 @@ def _instance_profile(profile: InstanceProfile) -> dict[str, Any]:
 def role_details(call: Call, roles: Sequence[Role]) -> list[dict[str, Any]]:
     ids = [r.id for r in roles]
     inline, attached = _inline(call, PrincipalKind.ROLE, ids), _attached(call, PrincipalKind.ROLE, ids)
+    tags_of = call.tx.accounts.tags_by_owner("role", ids)
     details = []
     for role in roles:
-        tags = call.tx.roles.list_tags(call.account_id, role.name)
+        tags = tags_of[role.id]
         last_used: dict[str, Any] = {}
         if role.last_used is not None:
             last_used = {"LastUsedDate": role.last_used.date, "Region": role.last_used.region or None}
@@ -177,6 +179,7 @@ def role_details(call: Call, roles: Sequence[Role]) -> list[dict[str, Any]]:
 
 
 def local_policy_details(call: Call, policies: Sequence[ManagedPolicy]) -> list[dict[str, Any]]:
+    versions_of = call.tx.accounts.versions_by_policy([(p.id, p.arn) for p in policies])
     details = []
     for policy in policies:
         detail: dict[str, Any] = {
@@ -198,7 +201,7 @@ def local_policy_details(call: Call, policies: Sequence[ManagedPolicy]) -> list[
                     "IsDefaultVersion": version.is_default,
                     "CreateDate": version.created,
                 }
-                for version in call.tx.policies.list_versions(policy.arn)
+                for version in versions_of[policy.arn]
             ],
         }
         details.append(detail)

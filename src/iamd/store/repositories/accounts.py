@@ -3,19 +3,21 @@ account's custom password policy (at most one)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from iamd.errors import NoSuchEntity
-from iamd.model import Account
+from iamd.model import Account, PolicyVersion, Tag
 from iamd.store import quota_usage
 from iamd.store.repositories.base import Repository
 from iamd.store.schema import (
     access_keys,
     accounts,
+    group_members,
     groups,
     instance_profiles,
     managed_policies,
@@ -23,8 +25,10 @@ from iamd.store.schema import (
     oidc_providers,
     password_policies,
     policy_versions,
+    role_tags,
     roles,
     saml_providers,
+    user_tags,
     users,
 )
 
@@ -173,3 +177,55 @@ class Accounts(Repository):
             delete(password_policies).where(password_policies.c.account_id == account_id)
         ).rowcount
         return bool(removed)
+
+    # -- batched reads for GetAccountAuthorizationDetails: one query per page instead of one per entity --
+
+    def group_names_by_user(self, user_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The names of each user's groups, by group name."""
+        found: dict[str, list[str]] = {user_id: [] for user_id in user_ids}
+        if user_ids:
+            rows = self.connection.execute(
+                select(group_members.c.user_id, groups.c.name)
+                .join(groups, groups.c.id == group_members.c.group_id)
+                .where(group_members.c.user_id.in_(list(user_ids)))
+                .order_by(groups.c.name_lower)
+            )
+            for user_id, name in rows:
+                found[user_id].append(name)
+        return {user_id: tuple(names) for user_id, names in found.items()}
+
+    def tags_by_owner(
+        self, kind: Literal["user", "role"], owner_ids: Sequence[str]
+    ) -> dict[str, tuple[Tag, ...]]:
+        """Each user's or role's tags, by lower-cased key (as ListUserTags and ListRoleTags order them)."""
+        table = user_tags if kind == "user" else role_tags
+        found: dict[str, list[Tag]] = {owner_id: [] for owner_id in owner_ids}
+        if owner_ids:
+            rows = self.connection.execute(
+                select(table.c.owner_id, table.c.key, table.c.value)
+                .where(table.c.owner_id.in_(list(owner_ids)))
+                .order_by(table.c.key_lower)
+            )
+            for owner_id, key, value in rows:
+                found[owner_id].append(Tag(key, value))
+        return {owner_id: tuple(tags) for owner_id, tags in found.items()}
+
+    def versions_by_policy(self, policies: Sequence[tuple[str, str]]) -> dict[str, tuple[PolicyVersion, ...]]:
+        """Every version of each customer managed policy, newest first; ``policies`` are (id, ARN) pairs
+        and the answer is keyed by ARN."""
+        arn_of = dict(policies)
+        found: dict[str, list[PolicyVersion]] = {arn: [] for arn in arn_of.values()}
+        if arn_of:
+            rows = self.connection.execute(
+                select(policy_versions)
+                .where(policy_versions.c.policy_id.in_(list(arn_of)))
+                .order_by(policy_versions.c.policy_id, policy_versions.c.version_number.desc())
+            )
+            for row in rows:
+                arn = arn_of[row.policy_id]
+                found[arn].append(
+                    PolicyVersion(
+                        arn, f"v{row.version_number}", row.document, bool(row.is_default), row.created
+                    )
+                )
+        return {arn: tuple(versions) for arn, versions in found.items()}
