@@ -52,7 +52,7 @@ def _overlap(a: str, b: str) -> bool:
         j += 1
     if j:
         a, b = a[:-j], b[:-j]
-    if a == _STAR or b == _STAR or a == b:
+    if _STAR in (a, b) or a == b:
         return True
     if not a or not b:
         return set(a or b) <= {_STAR}
