@@ -30,7 +30,8 @@ DEFAULT_DURATION = 3600
 ROLE_CHAINING_LIMIT = 3600
 
 
-def _role(call: Call, role_arn: str) -> Role | None:
+def find_role(call: Call, role_arn: str) -> Role | None:
+    """The role an STS request names; ValidationError for text that is no ARN, None for no such role."""
     try:
         arn = Arn.parse(role_arn)
     except ValueError:
@@ -86,7 +87,7 @@ def assume_role_target(call: Call, params: Params) -> Target:
     if call.caller.kind == "root":
         # Whatever the trust policy says (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
         raise AccessDenied("Roles may not be assumed by root accounts.")
-    role = _role(call, params["RoleArn"])
+    role = find_role(call, params["RoleArn"])
     tags, transitive_keys = _session_tags(call, params)
     source_identity = _source_identity(call, params)
     context: dict[str, ContextValue] = {"sts:RoleSessionName": params["RoleSessionName"]}
@@ -111,7 +112,7 @@ def assume_role_target(call: Call, params: Params) -> Target:
 
 
 def assume_role(call: Call, params: Params) -> Result:
-    role = _role(call, params["RoleArn"])
+    role = find_role(call, params["RoleArn"])
     if role is None:  # reached only in audit mode: the engine denies a role without a trust policy
         raise AccessDenied(
             f"User: {call.caller.arn} is not authorized to perform: sts:AssumeRole "
