@@ -77,6 +77,8 @@ def _check_fields_allowed(service: str, region: str, account: str, text: Text, f
     """A Region or account in an ARN whose resource types have none (S3 buckets and objects, IAM)."""
     resource_part = text.value.split(":", 5)[5]
     region_allowed, account_allowed = _fields_allowed(service.lower(), resource_part)
+    if not region and _region_required(service.lower(), resource_part):
+        findings.error("MISSING_ARN_REGION", f"Add a Region to the {service} resource ARN.", text.location)
     if region and not _is_pattern(region) and not region_allowed:
         findings.error(
             "ARN_REGION_NOT_ALLOWED",
@@ -105,6 +107,17 @@ def _fields_allowed(service: str, resource_part: str) -> tuple[bool, bool]:
     if not candidates:
         return True, True
     return any(f[3] for f in candidates), any(f[4] for f in candidates)
+
+
+@functools.lru_cache(maxsize=8192)
+def _region_required(service: str, resource_part: str) -> bool:
+    """Every resource type this resource part can be has a Region field (EC2 instances, Lambda functions)."""
+    svc = catalog.service(service)
+    if svc is None:
+        return False
+    fields = [rt.arn_format.split(":", 5) for rt in svc.resource_types.values()]
+    candidates = [f for f in fields if len(f) == 6 and catalog.arn_fits_format(resource_part, f[5])]
+    return bool(candidates) and all(f[3] for f in candidates)
 
 
 def check_redundant_resources(resources: tuple[Text, ...], findings: Findings) -> None:

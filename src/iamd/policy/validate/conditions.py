@@ -135,6 +135,7 @@ def _check_values(document: PolicyDocument, clause: ConditionClause, family: str
             "The condition key does not support multiple Boolean values. Use a single Boolean value.",
             clause.location,
         )
+    _check_redundant_bounds(clause, family, findings)
     for value in clause.values:
         text = value.value
         if document.variables_enabled and _VARIABLE.search(text):
@@ -186,6 +187,20 @@ def _check_values(document: PolicyDocument, clause: ConditionClause, family: str
                 "update the condition operator to include Like.",
                 value.location,
             )
+
+
+def _check_redundant_bounds(clause: ConditionClause, family: str, findings: Findings) -> None:
+    """Several bounds for one LessThan/GreaterThan operator: values are ORed, so only the loosest counts."""
+    base = clause.base_operator.lower()
+    if family not in ("Numeric", "Date") or len(clause.values) < 2 or "than" not in base:
+        return
+    loosest = "greatest" if "lessthan" in base else "least"
+    findings.suggestion(
+        "REDUNDANT_CONDITION_VALUE_NUM",
+        f"Multiple values in {clause.operator} are redundant. Replace with the {loosest} single value for "
+        f"{clause.key}.",
+        clause.location,
+    )
 
 
 def _surprising_date(text: str) -> bool:

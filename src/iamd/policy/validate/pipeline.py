@@ -13,6 +13,7 @@ from iamd.policy.validate.principals import check_principals
 from iamd.policy.validate.security import check_security
 from iamd.policy.validate.statements import check_statement_catalog
 from iamd.policy.validate.structure import check_structure
+from iamd.policy.validate.trust import check_trust_actions
 from iamd.policy.validate.variables import check_variables
 
 
@@ -47,6 +48,7 @@ def validate_policy(text: str, policy_type: PolicyType = "identity") -> list[Fin
         check_security(subject, statement, findings)
         check_principals(subject, statement, findings)
         check_variables(subject, statement, findings)
+        check_trust_actions(subject, statement, findings)
     check_size(text, policy_type, findings)
     # Reading order: by position in the text (a stable sort keeps each element's findings together).
     return sorted(findings.items, key=lambda f: (f.line or 0, f.column or 0))

@@ -188,6 +188,20 @@ CASES: list[tuple[str, str, str, tuple[str, str, str] | None, str]] = [
         "ARN_REGION_NOT_ALLOWED",
     ),
     (
+        "EC2 instance ARN without a Region",
+        AA,
+        statement("ec2:StartInstances", "arn:aws:ec2::111122223333:instance/*"),
+        ("ERROR", "MISSING_ARN_REGION", "Statement[0].Resource"),
+        "MISSING_ARN_REGION",
+    ),
+    (
+        "Region wildcard is a Region",
+        AA,
+        statement("ec2:StartInstances", "arn:aws:ec2:*:111122223333:instance/*"),
+        None,
+        "MISSING_ARN_REGION",
+    ),
+    (
         "resource covered by a wildcard resource",
         AA,
         statement("s3:GetObject", ["arn:aws:s3:::b/*", "arn:aws:s3:::b/key"]),

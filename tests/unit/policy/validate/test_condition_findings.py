@@ -104,6 +104,22 @@ CASES: list[tuple[str, str, str, PolicyType, tuple[str, str, str] | None, str]] 
         "TYPE_MISMATCH",
     ),
     (
+        "several upper bounds",
+        AA,
+        cond({"NumericLessThan": {"s3:max-keys": ["10", "20"]}}, "s3:ListBucket", "arn:aws:s3:::b"),
+        "identity",
+        ("SUGGESTION", "REDUNDANT_CONDITION_VALUE_NUM", f"{P}.NumericLessThan.s3:max-keys"),
+        "",
+    ),
+    (
+        "several exact numbers",
+        OPS,
+        cond({"NumericEquals": {"s3:max-keys": ["10", "20"]}}, "s3:ListBucket", "arn:aws:s3:::b"),
+        "identity",
+        None,
+        "REDUNDANT_CONDITION_VALUE_NUM",
+    ),
+    (
         "Bool with a non-boolean",
         OPS,
         cond({"Bool": {"aws:SecureTransport": "yes"}}),

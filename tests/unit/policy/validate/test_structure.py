@@ -123,6 +123,58 @@ CASES = [
         absent=("ROLE_TRUST_POLICY_UNSUPPORTED_ACTION",),
     ),
     Case(
+        "SAML action for a service principal",
+        AA,
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRoleWithSAML",
+            }
+        ),
+        "trust",
+        expect=(("ERROR", "MISMATCHED_ACTION_FOR_PRINCIPAL", "Statement[0].Action"),),
+    ),
+    Case(
+        "web identity action for a SAML provider",
+        AA,
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/idp"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ),
+        "trust",
+        expect=(("ERROR", "MISMATCHED_ACTION_FOR_PRINCIPAL", "Statement[0].Action"),),
+    ),
+    Case(
+        "SAML action for a SAML provider",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html",
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/idp"},
+                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            }
+        ),
+        "trust",
+        absent=("MISMATCHED_ACTION_FOR_PRINCIPAL",),
+    ),
+    Case(
+        "Roles Anywhere without sts:TagSession",
+        "https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html",
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+            }
+        ),
+        "trust",
+        expect=(("ERROR", "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY", "Statement[0].Action"),),
+    ),
+    Case(
         "scp with principal",
         SCP_DOC,
         policy({**ALLOW_GET, "Principal": "*"}),
