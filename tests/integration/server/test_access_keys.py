@@ -8,6 +8,7 @@ and the quotas page https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_i
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -294,3 +295,23 @@ def test_role_session_must_name_the_user(iamd_server: RunningServer) -> None:
         )
     target = _user(iamd_server)
     assert role_iam.create_access_key(UserName=target)["AccessKey"]["UserName"] == target
+
+
+def test_concurrent_creates_yield_exactly_two_keys(iamd_server: RunningServer) -> None:
+    # The 2-key quota holds under concurrency because the database enforces it (issue 4, section 4).
+    name = _user(iamd_server)
+    clients = [iamd_server.client("iam", use_ssl=False) for _ in range(12)]  # one client per thread
+
+    def create(client: Any) -> str:
+        try:
+            return str(client.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"])
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        outcomes = list(pool.map(create, clients))
+    created = [o for o in outcomes if o.startswith("AKIA")]
+    assert len(created) == 2
+    assert sorted(set(outcomes) - set(created)) == ["LimitExceeded"]
+    listed = iamd_server.client("iam").list_access_keys(UserName=name)["AccessKeyMetadata"]
+    assert sorted(k["AccessKeyId"] for k in listed) == sorted(created)
