@@ -1,0 +1,224 @@
+"""STS AssumeRoleWithWebIdentity: a role session for the holder of an OIDC token, taken unsigned.
+
+https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html. The token's ``iss``
+names an IAM OIDC provider in the role's account (else InvalidIdentityToken "No OpenIDConnect provider
+found in your account for ..."); :mod:`iamd.auth.oidc` verifies it against the issuer's keys. The role's
+trust policy is then evaluated with the provider as the ``Federated`` principal and the token's claims as
+the web identity condition keys
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif):
+``<provider>:aud`` (``azp`` when present, else the ``aud`` that matched a client id), ``<provider>:oaud``
+(the other audiences), ``<provider>:sub``, ``<provider>:amr``, and ``aws:FederatedProvider``. Session tags
+and the source identity come from the token's ``https://aws.amazon.com/tags`` and
+``https://aws.amazon.com/source_identity`` claims
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-idp)
+and need ``sts:TagSession`` and ``sts:SetSourceIdentity`` in the trust policy. Credentials, session
+policies, durations and PackedPolicySize are AssumeRole's (:mod:`iamd.services.sts.sessions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from iamd.auth.oidc import (
+    IDPRejectedClaim,
+    InvalidIdentityToken,
+    VerifiedToken,
+    provider_id,
+    token_key_id,
+    unverified_claims,
+    verify_token,
+)
+from iamd.errors import AccessDenied, ValidationError
+from iamd.model import Arn, OidcProvider, Role
+from iamd.policy import PolicySet, Principal, Request, evaluate
+from iamd.policy.variables import ContextValue
+from iamd.services import policies_of
+from iamd.services.call import Call, Operation, Params, Result, Target
+from iamd.services.iam.oidc_providers import provider_arn
+from iamd.services.sts.assume_role import DEFAULT_DURATION, find_role
+from iamd.services.sts.sessions import (
+    credentials,
+    expiry,
+    issue,
+    packed_policy_size,
+    session_request,
+    tag_request_context,
+)
+
+ACTION: Final = "sts:AssumeRoleWithWebIdentity"
+TAGS_CLAIM: Final = "https://aws.amazon.com/tags"
+SOURCE_IDENTITY_CLAIM: Final = "https://aws.amazon.com/source_identity"
+_NOT_AUTHORIZED: Final = f"Not authorized to perform {ACTION}"
+
+
+def _issuer(token: str) -> str:
+    issuer = unverified_claims(token).get("iss")
+    if not isinstance(issuer, str) or not issuer:
+        raise InvalidIdentityToken("Missing a required claim: iss")
+    return issuer
+
+
+def _role_account(role_arn: str) -> str:
+    try:
+        return Arn.parse(role_arn).account
+    except ValueError:
+        raise ValidationError(
+            f"1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy constraint: "
+            "Member must satisfy ARN format"
+        ) from None
+
+
+def _provider(call: Call, account_id: str, issuer: str) -> OidcProvider:
+    provider = call.tx.oidc_providers.find(provider_arn(account_id, issuer)) if account_id.isdigit() else None
+    if provider is None:
+        raise InvalidIdentityToken(f"No OpenIDConnect provider found in your account for {issuer}")
+    return provider
+
+
+def _session_tags(claims: Mapping[str, Any]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Principal tags and transitive keys from the token; each tag value is a one-element list."""
+    raw = claims.get(TAGS_CLAIM)
+    if raw is None:
+        return (), ()
+    if not isinstance(raw, dict):
+        raise IDPRejectedClaim(f"The {TAGS_CLAIM} claim must be an object.")
+    tags: list[tuple[str, str]] = []
+    for key, values in (raw.get("principal_tags") or {}).items():
+        value = values[0] if isinstance(values, list) and len(values) == 1 else values
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise IDPRejectedClaim(f"The session tag {key} must have exactly one text value.")
+        tags.append((key, value))
+    seen = {key.lower() for key, _ in tags}
+    transitive = tuple(raw.get("transitive_tag_keys") or [])
+    if not all(isinstance(k, str) and k.lower() in seen for k in transitive):
+        raise IDPRejectedClaim("Every transitive tag key must name one of the principal tags.")
+    return tuple(tags), transitive
+
+
+def _source_identity(claims: Mapping[str, Any]) -> str | None:
+    value = claims.get(SOURCE_IDENTITY_CLAIM)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 2 <= len(value) <= 64:
+        raise IDPRejectedClaim(f"The {SOURCE_IDENTITY_CLAIM} claim must be text of 2 to 64 characters.")
+    return value
+
+
+def trust_context(
+    call: Call, provider: OidcProvider, token: VerifiedToken, session_name: str
+) -> dict[str, ContextValue]:
+    prefix = provider_id(provider.url)
+    meta = call.meta
+    context: dict[str, ContextValue] = {
+        "aws:CurrentTime": meta.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(meta.now.timestamp())),
+        "aws:SourceIp": meta.source_ip,
+        "aws:UserAgent": meta.user_agent,
+        "aws:SecureTransport": "true" if meta.secure_transport else "false",
+        "aws:RequestedRegion": meta.region,
+        "aws:FederatedProvider": provider.arn,
+        "sts:RoleSessionName": session_name,
+        f"{prefix}:aud": token.audience,
+        f"{prefix}:sub": token.subject,
+    }
+    if token.other_audiences:
+        context[f"{prefix}:oaud"] = token.other_audiences
+    amr = token.claims.get("amr")
+    if isinstance(amr, str):
+        context[f"{prefix}:amr"] = amr
+    elif isinstance(amr, list) and all(isinstance(item, str) for item in amr):
+        context[f"{prefix}:amr"] = tuple(amr)
+    return context
+
+
+def _trusted(
+    role: Role, provider: OidcProvider, context: Mapping[str, ContextValue], actions: list[str]
+) -> bool:
+    """The trust policy (the only policy in play) allows every one of ``actions`` to the provider."""
+    compiled = policies_of.compile_text(role.assume_role_policy_document, with_principals=True)
+    if compiled is None:
+        return False
+    policies = PolicySet.of(resource=[compiled])
+    principal = Principal("federated", provider.arn, None)
+    return all(
+        evaluate(Request.build(principal, action, role.arn, role.account_id, context), policies).allowed
+        for action in actions
+    )
+
+
+def assume_role_with_web_identity(call: Call, params: Params) -> Result:
+    token_text: str = params["WebIdentityToken"]
+    role_arn: str = params["RoleArn"]
+    session_name: str = params["RoleSessionName"]
+    provider = _provider(call, _role_account(role_arn), _issuer(token_text))
+    keys = call.deps.oidc_keys.keys_for(provider.url, key_id=token_key_id(token_text))
+    token = verify_token(
+        token_text, issuer_url=provider.url, client_ids=provider.client_ids, keys=keys, now=call.now
+    )
+    tags, transitive_keys = _session_tags(token.claims)
+    source_identity = _source_identity(token.claims)
+
+    role = find_role(call, role_arn)
+    context = trust_context(call, provider, token, session_name)
+    if source_identity is not None:
+        context["sts:SourceIdentity"] = source_identity
+    if transitive_keys:
+        context["sts:TransitiveTagKeys"] = transitive_keys
+    context.update(tag_request_context(tags))
+    actions = (
+        [ACTION]
+        + (["sts:TagSession"] if tags else [])
+        + (["sts:SetSourceIdentity"] if source_identity else [])
+    )
+    if role is None or not _trusted(role, provider, context, actions):
+        raise AccessDenied(_NOT_AUTHORIZED)
+
+    duration: int = params.get("DurationSeconds") or DEFAULT_DURATION
+    if duration > role.max_session_duration:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        )
+    request = session_request(params, transitive=False)
+    packed = packed_policy_size(request.policy, request.policy_arns, tags)
+    session, session_token = issue(
+        call,
+        account_id=role.account_id,
+        kind="role_session",
+        principal_id=role.id,
+        principal_arn=role.arn,
+        expires_at=expiry(call.now, duration),
+        session_name=session_name,
+        policy=request.policy,
+        policy_arns=request.policy_arns,
+        tags=tags,
+        transitive_tag_keys=transitive_keys,
+        source_identity=source_identity,
+    )
+    call.tx.roles.record_use(role.id, call.now, call.meta.region)
+    result: dict[str, Any] = {
+        "Credentials": credentials(session, session_token),
+        "SubjectFromWebIdentityToken": token.subject,
+        "AssumedRoleUser": {
+            "AssumedRoleId": f"{role.id}:{session_name}",
+            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
+        },
+        "Provider": provider.arn,
+        "Audience": token.audience,
+    }
+    if request.policy is not None or request.policy_arns or tags:
+        result["PackedPolicySize"] = packed
+    if source_identity is not None:
+        result["SourceIdentity"] = source_identity
+    return result
+
+
+OPERATIONS: dict[str, Operation] = {
+    # Unsigned, and authorized by the trust policy inside the handler: the token is the caller's proof.
+    "AssumeRoleWithWebIdentity": Operation(
+        assume_role_with_web_identity,
+        lambda call, params: Target(params["RoleArn"]),
+        signed=False,
+        authorized=False,
+    ),
+}
