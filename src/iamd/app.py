@@ -11,11 +11,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 
 from iamd.auth.authenticate import AuthConfig
+from iamd.auth.oidc import JwksCache
 from iamd.auth.secrets import MasterKeyError, SecretBox, generate_master_key, load_master_key
 from iamd.clock import SystemClock
 from iamd.config import ServerConfig
 from iamd.gateway.asgi import make_app
 from iamd.gateway.query import QueryGateway
+from iamd.oidc_issuer import BuiltinIssuer
 from iamd.services.accounts import RootCredentials, bootstrap
 from iamd.services.authorize import Authorizer
 from iamd.services.call import Dependencies
@@ -60,6 +62,7 @@ def secret_box(config: ServerConfig) -> SecretBox:
 
 def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
     config = config.resolved()
+    assert config.data_dir is not None
     database = open_database(config)
     box = secret_box(config)
     clock = SystemClock()
@@ -83,12 +86,14 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
     gateway = QueryGateway(
         database=database,
         resolver_for=lambda tx: TransactionKeyResolver(tx, box),
-        deps=Dependencies(box=box),
+        deps=Dependencies(box=box, oidc_keys=JwksCache(config.data_dir / "oidc-keys")),
         clock=clock,
         authorizer=Authorizer(config.auth_mode),
         auth=AuthConfig(max_skew=timedelta(seconds=config.max_skew_seconds)),
     )
-    app = make_app(gateway, reset=reset if config.ephemeral else None)
+    app = make_app(
+        gateway, reset=reset if config.ephemeral else None, oidc_issuer=BuiltinIssuer(config.data_dir)
+    )
     return Parts(database, box, app, first_root)
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from iamd.auth.sigv4 import HttpRequest
 from iamd.gateway.query import ClientInfo, QueryGateway
+from iamd.oidc_issuer import ISSUER_PATH, BuiltinIssuer
 
 log = logging.getLogger("iamd.http")
 
@@ -30,7 +31,9 @@ def form_params(query_string: bytes, body: bytes, content_type: str) -> dict[str
     return params
 
 
-def make_app(gateway: QueryGateway, reset: Callable[[], None] | None = None) -> Starlette:
+def make_app(
+    gateway: QueryGateway, reset: Callable[[], None] | None = None, oidc_issuer: BuiltinIssuer | None = None
+) -> Starlette:
     async def query_endpoint(request: Request) -> Response:
         body = await request.body()
         scope = request.scope
@@ -60,4 +63,23 @@ def make_app(gateway: QueryGateway, reset: Callable[[], None] | None = None) -> 
     ]
     if reset is not None:
         routes.append(Route("/_iamd/reset", reset_endpoint, methods=["POST"]))
+    if oidc_issuer is not None:
+        routes += oidc_issuer_routes(oidc_issuer)
     return Starlette(routes=routes)
+
+
+def oidc_issuer_routes(issuer: BuiltinIssuer) -> list[Route]:
+    """The built-in test issuer's discovery document and JWKS; its URL is this server's ``/_iamd/oidc``."""
+
+    async def discovery(request: Request) -> Response:
+        issuer_url = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}{ISSUER_PATH}"
+        document = await run_in_threadpool(issuer.discovery, issuer_url)
+        return JSONResponse(document, headers={"Cache-Control": "max-age=300"})
+
+    async def jwks(_request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(issuer.jwks), headers={"Cache-Control": "max-age=300"})
+
+    return [
+        Route(ISSUER_PATH + "/.well-known/openid-configuration", discovery, methods=["GET"]),
+        Route(ISSUER_PATH + "/jwks.json", jwks, methods=["GET"]),
+    ]

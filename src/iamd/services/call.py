@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from iamd.auth.oidc import JwksCache
 from iamd.auth.secrets import SecretBox
 from iamd.auth.session_tokens import Session
 from iamd.model import Role, User
@@ -69,6 +70,7 @@ class Dependencies:
     """Long-lived parts handlers need besides the store."""
 
     box: SecretBox
+    oidc_keys: JwksCache = field(default_factory=JwksCache)  # web identity issuers' keys (cached, static)
 
 
 @dataclass(slots=True)
