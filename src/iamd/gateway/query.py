@@ -15,11 +15,14 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from iamd.audit.decisions import denial_of
+from iamd.audit.events import Draft
+from iamd.audit.recorder import Recorder, recorder_for
 from iamd.auth.authenticate import AccessKeyResolver, AuthConfig, authenticate
 from iamd.auth.session_tokens import SessionTokens
 from iamd.auth.sigv4 import HttpRequest
 from iamd.clock import Clock
-from iamd.errors import IamdError, InvalidAction, ServiceFailure
+from iamd.errors import AccessDenied, IamdError, InvalidAction, ServiceFailure
 from iamd.gateway.identity import identify
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
@@ -61,8 +64,10 @@ class QueryGateway:
         clock: Clock,
         authorizer: Authorizer,
         auth: AuthConfig,
+        recorder: Recorder | None = None,
     ) -> None:
         self._database = database
+        self._audit = recorder or recorder_for(database)
         self._resolver_for = resolver_for
         self._deps = deps
         self._clock = clock
@@ -81,14 +86,33 @@ class QueryGateway:
     def handle(self, http: HttpRequest, params: Mapping[str, str], client: ClientInfo) -> Response:
         request_id = str(uuid.uuid4())
         service = self.service_for(params)
+        draft = Draft(
+            request_id,
+            service.name,
+            self._clock.now(),
+            client.source_ip,
+            client.user_agent,
+            params.get("Action", ""),
+            http=http,
+            secure_transport=client.secure_transport,
+        )
         try:
-            body = self._process(service, http, params, client, request_id)
+            body = self._process(service, http, params, client, request_id, draft)
+            headers = {"Content-Type": QUERY_CONTENT_TYPE, "x-amzn-RequestId": request_id}
+            response: Response = 200, headers, body
         except IamdError as error:
-            return render_query_error(error, request_id, service.name)
+            draft.error = error
+            response = render_query_error(error, request_id, service.name)
         except Exception:
             log.exception("request %s failed", request_id)
+            draft.error = ServiceFailure()
+            response = render_query_error(draft.error, request_id, service.name)
+        try:  # reads and failures: their event commits on its own before the response leaves
+            self._audit.record_alone(draft)
+        except Exception:
+            log.exception("request %s: recording its audit event failed", request_id)
             return render_query_error(ServiceFailure(), request_id, service.name)
-        return 200, {"Content-Type": QUERY_CONTENT_TYPE, "x-amzn-RequestId": request_id}, body
+        return response
 
     def _process(
         self,
@@ -97,8 +121,9 @@ class QueryGateway:
         params: Mapping[str, str],
         client: ClientInfo,
         request_id: str,
+        draft: Draft,
     ) -> bytes:
-        now = self._clock.now()
+        now = draft.time
         # One transaction per request, for the key lookup too; its kind follows the named operation.
         named = service.operations.get(params.get("Action", ""))
         transaction: AbstractContextManager[Transaction] = (
@@ -106,11 +131,12 @@ class QueryGateway:
         )
         with transaction as tx:
             if named is not None and not named.signed:
-                authenticated, region = None, DEFAULT_REGION
+                authenticated, region, draft.unsigned = None, DEFAULT_REGION, True
             else:
                 authenticated = authenticate(http, self._resolver_for(tx), now, service.auth, self._sessions)
-                region = authenticated.region
+                region = draft.region = authenticated.region
             name, typed = decode_query(service.model, params)
+            draft.event_name, draft.params = name, typed
             operation = service.operations.get(name)
             if operation is None:
                 raise InvalidAction(f"The action {name} is not supported by this iamd server yet.")
@@ -123,8 +149,18 @@ class QueryGateway:
                 region=region,
             )
             caller = ANONYMOUS if authenticated is None else identify(tx, authenticated, self._sessions)
+            draft.caller = caller
             call = Call(caller=caller, meta=meta, tx=tx, deps=self._deps)
             if operation.authorized:
-                self._authorizer.authorize(call, f"{service.name}:{name}", operation.target(call, typed))
-            result = operation.handler(call, typed)
+                action, target = f"{service.name}:{name}", operation.target(call, typed)
+                try:
+                    decision = self._authorizer.authorize(call, action, target)
+                except AccessDenied:
+                    denied_action, denial = denial_of(self._authorizer, call, action, target)
+                    draft.decided(target.resource, denied_action, denial, denied=True)
+                    raise
+                draft.decided(target.resource, action, decision)
+            result = draft.result = operation.handler(call, typed)
+            if named is not None and named.writes:  # the change and its event commit together
+                self._audit.record_in(tx.connection, draft)
         return encode_query_response(service.model, name, result, request_id)

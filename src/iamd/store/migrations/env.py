@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from iamd.store import audit_events  # noqa: F401  (its table joins the metadata)
 from iamd.store.schema import metadata
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,1 @@
+"""The audit trail: one CloudTrail-format event per request, queries over it, and signed exports."""

@@ -1,0 +1,139 @@
+"""``iamd audit``: read the trail (``events``, ``why``), export it signed (``export``) and check an export
+(``verify``). Each opens the same database as ``iamd serve`` (``--database-url``, ``--data-dir`` or their
+``IAMD_*`` variables)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from iamd.config import ServerConfig
+from iamd.store import Database
+
+DATABASE_URL = click.option(
+    "--database-url", envvar="IAMD_DATABASE_URL", help="sqlite:///PATH or postgresql://..."
+)
+DATA_DIR = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="IAMD_DATA_DIR"
+)
+
+
+def _config(database_url: str | None, data_dir: Path | None) -> ServerConfig:
+    return ServerConfig(database_url=database_url, data_dir=data_dir).resolved()
+
+
+def _open(config: ServerConfig) -> Database:
+    from iamd.app import StartupError, open_database  # the composition root, as ``iamd serve`` uses it
+
+    try:
+        return open_database(config)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {value}") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+@click.group()
+def audit() -> None:
+    """The audit trail: every request iamd received, as CloudTrail events."""
+
+
+@audit.command("events")
+@click.option("--principal", help="The caller's ARN (userIdentity.arn).")
+@click.option("--event-name", help="The operation, e.g. CreateUser.")
+@click.option("--error-code", help="e.g. AccessDenied.")
+@click.option("--access-key-id")
+@click.option("--start-time", help="ISO 8601, inclusive.")
+@click.option("--end-time", help="ISO 8601, inclusive.")
+@click.option("--max-results", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--next-token", help="From the previous page.")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@DATABASE_URL
+@DATA_DIR
+def events_command(
+    principal: str | None,
+    event_name: str | None,
+    error_code: str | None,
+    access_key_id: str | None,
+    start_time: str | None,
+    end_time: str | None,
+    max_results: int,
+    next_token: str | None,
+    output: str,
+    database_url: str | None,
+    data_dir: Path | None,
+) -> None:
+    """Events, newest first, a page at a time (like CloudTrail LookupEvents)."""
+    from iamd.audit.queries import BadNextToken, EventFilter, lookup
+
+    event_filter = EventFilter(
+        principal, event_name, error_code, access_key_id, _time(start_time), _time(end_time)
+    )
+    database = _open(_config(database_url, data_dir))
+    try:
+        with database.read() as tx:
+            page = lookup(tx.connection, event_filter, max_results, next_token)
+    except BadNextToken as error:
+        raise click.BadParameter(str(error), param_hint="--next-token") from None
+    finally:
+        database.close()
+    if output == "json":
+        body: dict[str, Any] = {"Events": page.events}
+        if page.next_token is not None:
+            body["NextToken"] = page.next_token
+        click.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
+        return
+    _print_table(page.events, page.next_token)
+
+
+def _print_table(events: list[dict[str, Any]], next_token: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Time", "Event", "Principal", "Error", "Source IP", "Request ID")
+    for event in events:
+        identity = event.get("userIdentity", {})
+        table.add_row(
+            event["eventTime"],
+            event["eventName"],
+            identity.get("arn") or identity.get("type", ""),
+            event.get("errorCode") or "",
+            event.get("sourceIPAddress") or "",
+            event["requestID"],
+        )
+    console = Console(width=200)
+    console.print(table)
+    if next_token is not None:
+        console.print(f"More: --next-token {next_token}")
+
+
+@audit.command("why")
+@click.argument("request_id")
+@DATABASE_URL
+@DATA_DIR
+def why_command(request_id: str, database_url: str | None, data_dir: Path | None) -> None:
+    """Why a request was allowed or denied: principal, action, resource, the deciding statements."""
+    from iamd.audit.queries import by_request_id
+    from iamd.audit.why import explain
+
+    database = _open(_config(database_url, data_dir))
+    try:
+        with database.read() as tx:
+            event = by_request_id(tx.connection, request_id)
+    finally:
+        database.close()
+    if event is None:
+        raise click.ClickException(f"no event with request id {request_id}")
+    click.echo("\n".join(explain(event)))
