@@ -15,6 +15,7 @@ from iamd.auth.oidc import JwksCache
 from iamd.auth.secrets import MasterKeyError, SecretBox, generate_master_key, load_master_key
 from iamd.clock import SystemClock
 from iamd.config import ServerConfig
+from iamd.credentials_endpoints import CredentialEndpoints, credential_endpoints
 from iamd.gateway.asgi import make_app
 from iamd.gateway.query import QueryGateway
 from iamd.oidc_issuer import BuiltinIssuer
@@ -35,6 +36,7 @@ class Parts:
     box: SecretBox
     app: Starlette
     first_root: RootCredentials | None  # set when this start bootstrapped an empty database
+    credential_endpoints: CredentialEndpoints | None = None
 
 
 def open_database(config: ServerConfig) -> Database:
@@ -91,10 +93,21 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         authorizer=Authorizer(config.auth_mode),
         auth=AuthConfig(max_skew=timedelta(seconds=config.max_skew_seconds)),
     )
-    app = make_app(
-        gateway, reset=reset if config.ephemeral else None, oidc_issuer=BuiltinIssuer(config.data_dir)
+    endpoints = credential_endpoints(
+        database,
+        box,
+        clock,
+        instance_role_arn=config.instance_role_arn,
+        container_role_arn=config.container_role_arn,
+        container_token=config.container_token,
     )
-    return Parts(database, box, app, first_root)
+    app = make_app(
+        gateway,
+        reset=reset if config.ephemeral else None,
+        oidc_issuer=BuiltinIssuer(config.data_dir),
+        extra_routes=endpoints.routes,
+    )
+    return Parts(database, box, app, first_root, endpoints)
 
 
 def create_app() -> Starlette:

@@ -31,6 +31,10 @@ class ServerConfig:
     root_secret_access_key: str | None = None
     auth_mode: AuthMode = "enforce"
     max_skew_seconds: int = 300
+    # Credential endpoints (iamd.credentials_endpoints): the roles they serve and the container token.
+    instance_role_arn: str | None = None
+    container_role_arn: str | None = None
+    container_token: str | None = None
 
     def resolved(self, env: Mapping[str, str] = os.environ) -> ServerConfig:
         """Fill in defaults from the environment (IAMD_*) and the data-dir convention."""
@@ -55,6 +59,9 @@ class ServerConfig:
             "IAMD_DATABASE_URL": self.database_url or "",
             "IAMD_AUTH_MODE": self.auth_mode,
             "IAMD_MAX_SKEW_SECONDS": str(self.max_skew_seconds),
+            "IAMD_INSTANCE_ROLE_ARN": self.instance_role_arn or "",
+            "IAMD_CONTAINER_ROLE_ARN": self.container_role_arn or "",
+            "IAMD_CONTAINER_TOKEN": self.container_token or "",
         }
         return out
 
@@ -66,4 +73,7 @@ class ServerConfig:
             data_dir=Path(env["IAMD_DATA_DIR"]) if env.get("IAMD_DATA_DIR") else None,
             auth_mode="audit" if mode == "audit" else "enforce",
             max_skew_seconds=int(env.get("IAMD_MAX_SKEW_SECONDS", "300")),
+            instance_role_arn=env.get("IAMD_INSTANCE_ROLE_ARN") or None,
+            container_role_arn=env.get("IAMD_CONTAINER_ROLE_ARN") or None,
+            container_token=env.get("IAMD_CONTAINER_TOKEN") or None,
         ).resolved(env)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -32,7 +32,10 @@ def form_params(query_string: bytes, body: bytes, content_type: str) -> dict[str
 
 
 def make_app(
-    gateway: QueryGateway, reset: Callable[[], None] | None = None, oidc_issuer: BuiltinIssuer | None = None
+    gateway: QueryGateway,
+    reset: Callable[[], None] | None = None,
+    oidc_issuer: BuiltinIssuer | None = None,
+    extra_routes: Sequence[Route] = (),
 ) -> Starlette:
     async def query_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -65,6 +68,7 @@ def make_app(
         routes.append(Route("/_iamd/reset", reset_endpoint, methods=["POST"]))
     if oidc_issuer is not None:
         routes += oidc_issuer_routes(oidc_issuer)
+    routes += extra_routes  # the credential endpoints (iamd.credentials_endpoints), when configured
     return Starlette(routes=routes)
 
 
