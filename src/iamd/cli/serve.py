@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from iamd.config import DEFAULT_PORT, ServerConfig
 from iamd.services.accounts import RootCredentials
+
+if TYPE_CHECKING:
+    from iamd.app import Parts
 
 ROOT_PROFILE = "iamd-root"
 
@@ -62,6 +67,41 @@ def announce(config: ServerConfig, root: RootCredentials | None, credentials_fil
     click.echo("\n".join(lines), err=True)
 
 
+def check_credential_endpoints(
+    instance_role_arn: str | None, container_role_arn: str | None, container_token: str | None
+) -> bool:
+    """Refuse malformed role ARNs; return whether a container token must be generated."""
+    from iamd.credentials_endpoints.role_credentials import parse_role_arn
+
+    for hint, arn in (
+        ("--instance-role-arn", instance_role_arn),
+        ("--container-role-arn", container_role_arn),
+    ):
+        if arn:
+            try:
+                parse_role_arn(arn)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=hint) from None
+    return bool(container_role_arn) and not container_token
+
+
+def announce_credential_endpoints(config: ServerConfig, parts: Parts, token_generated: bool) -> None:
+    from iamd.credentials_endpoints.announce import startup_lines
+
+    endpoints = parts.credential_endpoints
+    if endpoints is None or not endpoints.sources:
+        return
+    lines = startup_lines(
+        f"http://{config.host}:{config.port}",
+        instance_role_arn=config.instance_role_arn,
+        container_role_arn=config.container_role_arn,
+        container_token=config.container_token,
+        token_generated=token_generated,
+        problems=endpoints.problems(),
+    )
+    click.echo("\n".join([*lines, ""]), err=True)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
@@ -74,6 +114,22 @@ def announce(config: ServerConfig, root: RootCredentials | None, credentials_fil
 @click.option("--root-secret-access-key", envvar="IAMD_ROOT_SECRET_ACCESS_KEY")
 @click.option("--auth-mode", type=click.Choice(["enforce", "audit"]), default="enforce", show_default=True)
 @click.option("--max-skew", "max_skew_seconds", default=300, show_default=True, type=click.IntRange(1, 900))
+@click.option(
+    "--instance-role-arn",
+    envvar="IAMD_INSTANCE_ROLE_ARN",
+    help="Serve this role's credentials on the EC2 instance metadata paths (IMDSv2) of this port.",
+)
+@click.option(
+    "--container-role-arn",
+    envvar="IAMD_CONTAINER_ROLE_ARN",
+    help="Serve this role's credentials at /_iamd/container-credentials "
+    "(for AWS_CONTAINER_CREDENTIALS_FULL_URI).",
+)
+@click.option(
+    "--container-token",
+    envvar="IAMD_CONTAINER_TOKEN",
+    help="Authorization token of the container endpoint (default: generated and printed at start).",
+)
 def serve(
     host: str,
     port: int,
@@ -86,6 +142,9 @@ def serve(
     root_secret_access_key: str | None,
     auth_mode: str,
     max_skew_seconds: int,
+    instance_role_arn: str | None,
+    container_role_arn: str | None,
+    container_token: str | None,
 ) -> None:
     """Run the IAM, STS and Access Analyzer endpoint."""
     import uvicorn
@@ -98,6 +157,9 @@ def serve(
         raise click.BadParameter("an account id is 12 digits", param_hint="--account-id")
     if (root_access_key_id is None) != (root_secret_access_key is None):
         raise click.UsageError("--root-access-key-id and --root-secret-access-key go together")
+    token_generated = check_credential_endpoints(instance_role_arn, container_role_arn, container_token)
+    if token_generated:
+        container_token = secrets.token_urlsafe(32)
     config = ServerConfig(
         host=host,
         port=port,
@@ -110,6 +172,9 @@ def serve(
         root_secret_access_key=root_secret_access_key,
         auth_mode="audit" if auth_mode == "audit" else "enforce",
         max_skew_seconds=max_skew_seconds,
+        instance_role_arn=instance_role_arn,
+        container_role_arn=container_role_arn,
+        container_token=container_token,
     ).resolved()
     try:
         parts = build(config)
@@ -119,6 +184,7 @@ def serve(
     if parts.first_root is not None and not config.ephemeral and config.data_dir is not None:
         credentials_file = write_root_credentials(config.data_dir, parts.first_root)
     announce(config, parts.first_root, credentials_file)
+    announce_credential_endpoints(config, parts, token_generated)
     sys.stderr.flush()
     if ephemeral:
         uvicorn.run(parts.app, host=host, port=port, access_log=False, log_level="warning")
