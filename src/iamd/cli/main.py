@@ -7,6 +7,7 @@ import click
 from iamd import __version__
 from iamd.cli.admin import admin
 from iamd.cli.audit import audit
+from iamd.cli.credentials import credentials
 from iamd.cli.oidc import oidc
 from iamd.cli.policy import policy
 from iamd.cli.serve import serve
@@ -21,6 +22,7 @@ def cli() -> None:
 cli.add_command(admin)
 cli.add_command(oidc)
 cli.add_command(audit)
+cli.add_command(credentials)
 cli.add_command(policy)
 cli.add_command(serve)
 
