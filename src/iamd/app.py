@@ -85,12 +85,13 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         database.reset()
         bootstrap_database()
 
+    authorizer = Authorizer(config.auth_mode)
     gateway = QueryGateway(
         database=database,
         resolver_for=lambda tx: TransactionKeyResolver(tx, box),
-        deps=Dependencies(box=box, oidc_keys=JwksCache(config.data_dir / "oidc-keys")),
+        deps=Dependencies(box=box, oidc_keys=JwksCache(config.data_dir / "oidc-keys"), authorizer=authorizer),
         clock=clock,
-        authorizer=Authorizer(config.auth_mode),
+        authorizer=authorizer,
         auth=AuthConfig(max_skew=timedelta(seconds=config.max_skew_seconds)),
     )
     endpoints = credential_endpoints(

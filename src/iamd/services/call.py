@@ -19,6 +19,7 @@ from iamd.model import Role, User
 from iamd.policy.variables import ContextValue
 
 if TYPE_CHECKING:
+    from iamd.services.authorize import Authorizer
     from iamd.store import Transaction
 
 CallerKind = Literal["root", "user", "role_session", "federated_user", "anonymous"]
@@ -65,11 +66,19 @@ class RequestMeta:
     region: str
 
 
+def _enforcing_authorizer() -> Authorizer:
+    from iamd.services.authorize import Authorizer  # authorize imports this module
+
+    return Authorizer()
+
+
 @dataclass(frozen=True, slots=True)
 class Dependencies:
     """Long-lived parts handlers need besides the store."""
 
     box: SecretBox
+    # For the checks a handler makes itself (iam:PassRole, sts:TagSession ...): it follows --auth-mode.
+    authorizer: Authorizer = field(default_factory=_enforcing_authorizer)
     oidc_keys: JwksCache = field(default_factory=JwksCache)  # web identity issuers' keys (cached, static)
 
 

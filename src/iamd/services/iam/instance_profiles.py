@@ -12,7 +12,6 @@ from typing import Any
 
 from iamd.auth.keys import new_instance_profile_id
 from iamd.model import InstanceProfile
-from iamd.services.authorize import Authorizer
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
     arn_of,
@@ -101,8 +100,7 @@ def _require_pass_role(call: Call, role_name: str) -> None:
     The gateway authorizes one action per operation; this one is decided here with the same engine.
     """
     context = {"iam:PassedToService": EC2_SERVICE, "iam:AssociatedResourceArn": _instance_arns(call)}
-    # Known gap: a fresh enforcing Authorizer, so --auth-mode audit does not soften this second check.
-    Authorizer().authorize(call, "iam:PassRole", existing_role_target(call, role_name, context))
+    call.deps.authorizer.authorize(call, "iam:PassRole", existing_role_target(call, role_name, context))
 
 
 def _instance_arns(call: Call) -> str:
