@@ -137,3 +137,76 @@ def why_command(request_id: str, database_url: str | None, data_dir: Path | None
     if event is None:
         raise click.ClickException(f"no event with request id {request_id}")
     click.echo("\n".join(explain(event)))
+
+
+@audit.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--follow", is_flag=True, help="Keep exporting new events every --interval seconds.")
+@click.option("--interval", type=click.IntRange(1, 86400), default=60, show_default=True)
+@DATABASE_URL
+@DATA_DIR
+def export_command(
+    out_dir: Path, follow: bool, interval: int, database_url: str | None, data_dir: Path | None
+) -> None:
+    """Write new events as CloudTrail log files (gzip JSON per account and hour) with signed digests."""
+    import time
+
+    from iamd.audit.export import ExportHead, export, head_key, load_heads, save_heads
+    from iamd.audit.keys import load_or_create_signing_key
+    from iamd.audit.queries import in_commit_order
+
+    config = _config(database_url, data_dir)
+    assert config.data_dir is not None
+    key = load_or_create_signing_key(config.data_dir)
+    database = _open(config)
+    try:
+        while True:
+            heads = load_heads(config.data_dir)
+            head = heads.setdefault(head_key(out_dir), ExportHead())
+            with database.read() as tx:
+                result = export(in_commit_order(tx.connection, head.last_seq), out_dir, key, head, _now())
+            save_heads(config.data_dir, heads)
+            click.echo(
+                f"exported {result.events} events: {len(result.log_files)} log files, "
+                f"{len(result.digest_files)} digest files"
+            )
+            if not follow:
+                return
+            time.sleep(interval)
+    finally:
+        database.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@audit.command("verify")
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PEM public key (default: the data dir's audit-public-key.pem).",
+)
+@DATA_DIR
+def verify_command(out_dir: Path, public_key: Path | None, data_dir: Path | None) -> None:
+    """Check an export's digests and log files; exit 1 if anything was modified, deleted, added or moved."""
+    from iamd.audit.export import head_key, load_heads
+    from iamd.audit.keys import PUBLIC_KEY_FILE, load_public_key
+    from iamd.audit.verify import verify
+
+    config = _config(None, data_dir)
+    assert config.data_dir is not None
+    key_path = public_key or config.data_dir / PUBLIC_KEY_FILE
+    if not key_path.is_file():
+        raise click.ClickException(f"no public key at {key_path}: pass --public-key or --data-dir")
+    head = load_heads(config.data_dir).get(head_key(out_dir))
+    report = verify(out_dir, load_public_key(key_path), head)
+    for problem in report.problems:
+        click.echo(problem)
+    click.echo(
+        f"{report.digests_valid} digest files valid, {report.log_files_valid} log files valid, "
+        f"{len([p for p in report.problems if not p.startswith(' ')])} problems"
+    )
+    if not report.ok:
+        raise SystemExit(1)

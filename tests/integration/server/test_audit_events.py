@@ -153,7 +153,7 @@ def test_secrets_never_reach_the_trail(iamd_server: RunningServer) -> None:
     assert token["Credentials"]["SessionToken"] not in text
     assert token["Credentials"]["SecretAccessKey"] not in text
     assert event["eventSource"] == "sts.amazonaws.com"
-    # STS responses that hand out credentials are recorded (secrets hidden), read-only as CloudTrail marks them.
+    # Credential-issuing STS calls: response recorded (secrets hidden), read-only as CloudTrail marks them.
     assert event["responseElements"]["credentials"]["accessKeyId"] == token["Credentials"]["AccessKeyId"]
     assert event["readOnly"] is True
 
