@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import Connection, insert
 
+from iamd.audit.batching import GroupCommit
 from iamd.audit.events import Draft, build_event
 from iamd.store import Database
 from iamd.store.audit_events import audit_events
@@ -52,6 +53,7 @@ class Recorder(Protocol):
 class DatabaseRecorder:
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._group = GroupCommit(self._write_rows)
 
     def record_in(self, connection: Connection, draft: Draft) -> None:
         if draft.recorded:
@@ -63,8 +65,12 @@ class DatabaseRecorder:
     def record_alone(self, draft: Draft) -> None:
         if draft.recorded:
             return
+        self._group.submit(event_row(build_event(draft), draft.time))
+        draft.recorded = True
+
+    def _write_rows(self, rows: list[dict[str, Any]]) -> None:
         with self._database.transaction() as tx:
-            self.record_in(tx.connection, draft)
+            tx.connection.execute(insert(audit_events), rows)
 
 
 class NullRecorder:
@@ -75,7 +81,8 @@ class NullRecorder:
         draft.recorded = True
 
     def record_alone(self, draft: Draft) -> None:
-        self.record_in(None, draft)  # type: ignore[arg-type]
+        event_row(build_event(draft), draft.time)
+        draft.recorded = True
 
 
 def recorder_for(database: Database, env: Mapping[str, str] = os.environ) -> Recorder:

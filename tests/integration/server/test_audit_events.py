@@ -7,14 +7,18 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-refe
 
 from __future__ import annotations
 
+import gzip
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+from click.testing import CliRunner
 
-from tests.integration.server.audit_support import request_id_of, the_event
+from iamd.cli.main import cli
+from tests.integration.server.audit_support import request_id_of, run_audit, store_args, the_event
 from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, ROOT_SECRET, RunningServer, unique
 
 
@@ -192,3 +196,67 @@ def test_session_identity_has_its_context(iamd_server: RunningServer) -> None:
     issuer = identity["sessionContext"]["sessionIssuer"]
     assert (issuer["type"], issuer["arn"], issuer["userName"]) == ("Role", role_arn, role)
     assert identity["sessionContext"]["attributes"]["mfaAuthenticated"] == "false"
+
+
+def test_cli_events_filters_and_pages(iamd_server: RunningServer) -> None:
+    iam, user = iamd_server.user_client("iam", None)
+    user_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{user}"
+    request_ids = []
+    for _ in range(3):
+        with pytest.raises(ClientError) as caught:
+            iam.list_groups()
+        request_ids.append(request_id_of(caught.value))
+    first = run_audit(
+        iamd_server, "events", "--principal", user_arn, "--max-results", "2", "--format", "json"
+    )
+    assert first.exit_code == 0, first.output
+    page = json.loads(first.output)
+    assert [e["requestID"] for e in page["Events"]] == request_ids[::-1][:2]  # newest first
+    second = run_audit(
+        iamd_server,
+        "events",
+        "--principal",
+        user_arn,
+        "--max-results",
+        "2",
+        "--next-token",
+        page["NextToken"],
+        "--format",
+        "json",
+    )
+    rest = json.loads(second.output)
+    assert [e["requestID"] for e in rest["Events"]] == [request_ids[0]]
+    assert "NextToken" not in rest
+    denied = run_audit(
+        iamd_server, "events", "--principal", user_arn, "--error-code", "AccessDenied", "--format", "json"
+    )
+    assert len(json.loads(denied.output)["Events"]) == 3
+    table = run_audit(iamd_server, "events", "--principal", user_arn, "--event-name", "ListGroups")
+    assert table.exit_code == 0 and request_ids[0] in table.output
+
+
+def test_cli_why_explains_a_denial(iamd_server: RunningServer) -> None:
+    iam, user = iamd_server.user_client("iam", None)
+    with pytest.raises(ClientError) as caught:
+        iam.list_roles()
+    result = run_audit(iamd_server, "why", request_id_of(caught.value))
+    assert result.exit_code == 0, result.output
+    assert f"principal: arn:aws:iam::{ACCOUNT_ID}:user/{user}" in result.output
+    assert "action:    iam:ListRoles" in result.output
+    assert "missing:   no identity-based policy allows iam:ListRoles" in result.output
+    assert caught.value.response["Error"]["Message"] in result.output
+    assert run_audit(iamd_server, "why", "no-such-request").exit_code == 1
+
+
+def test_cli_export_and_verify(iamd_server: RunningServer, tmp_path: Path) -> None:
+    iamd_server.client("iam").list_users(MaxItems=1)
+    out = tmp_path / "trail"
+    exported = run_audit(iamd_server, "export", str(out))
+    assert exported.exit_code == 0, exported.output
+    verified = CliRunner().invoke(cli, ["audit", "verify", str(out), *store_args(iamd_server)[:2]])
+    assert verified.exit_code == 0, verified.output
+    log_file = next(out.rglob("*_CloudTrail_us-east-1_*.json.gz"))
+    log_file.write_bytes(gzip.compress(b'{"Records": []}'))
+    tampered = CliRunner().invoke(cli, ["audit", "verify", str(out), *store_args(iamd_server)[:2]])
+    assert tampered.exit_code == 1
+    assert "MODIFIED" in tampered.output
