@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -291,3 +292,14 @@ def test_missing_role_and_duration_over_the_maximum(iamd_server: RunningServer) 
             RoleArn=role_arn, RoleSessionName="s1", WebIdentityToken=token, DurationSeconds=7200
         )
     assert error_of(excinfo)[0] == "ValidationError"
+
+
+def test_builtin_issuer_documents(iamd_server: RunningServer) -> None:
+    """OpenID Connect Discovery 1.0: the issuer names itself and its jwks_uri; the JWKS holds public keys."""
+    issuer = builtin_issuer_url(iamd_server)
+    with urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=5) as response:
+        discovery = json.load(response)
+    assert discovery["issuer"] == issuer
+    with urllib.request.urlopen(discovery["jwks_uri"], timeout=5) as response:
+        keys = json.load(response)["keys"]
+    assert len(keys) == 1 and keys[0]["kty"] == "RSA" and "d" not in keys[0]
