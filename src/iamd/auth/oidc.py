@@ -12,6 +12,8 @@ see :func:`static_key_file_name`, for issuers iamd cannot reach), else the issue
 ``<issuer>/.well-known/openid-configuration`` → ``jwks_uri``, fetched with a short timeout and kept for
 the ``Cache-Control: max-age`` the issuer sends (default five minutes, at most a day). A token signed by a
 key id the cached set lacks refetches once (key rotation), at most every :data:`REFRESH_INTERVAL` seconds.
+When a refetch fails the keys held so far are used; an issuer that could not be reached at all is not
+asked again for :data:`FAILURE_BACKOFF` seconds (requests wait on the fetch inside their transaction).
 
 This is the one module of ``iamd.auth`` that does network I/O, and only through :class:`JwksCache`.
 """
@@ -45,6 +47,7 @@ FETCH_TIMEOUT_SECONDS: Final = 3.0
 DEFAULT_MAX_AGE: Final = 300
 LONGEST_MAX_AGE: Final = 86400
 REFRESH_INTERVAL: Final = 30
+FAILURE_BACKOFF: Final = 5  # seconds in which an unreachable issuer is not asked again
 MAX_DOCUMENT_BYTES: Final = 512 * 1024
 
 
@@ -65,9 +68,12 @@ class IDPRejectedClaim(ClientError):
     status = 403
 
 
+_UNREACHABLE: Final = "Couldn't retrieve verification key from your identity provider."
+
+
 class IDPCommunicationError(ClientError):
     code = "IDPCommunicationError"
-    default_message = "Couldn't retrieve verification key from your identity provider."
+    default_message = _UNREACHABLE
 
 
 # -- issuers -------------------------------------------------------------------------------------------
@@ -182,11 +188,15 @@ def check_signature(token: str, keys: Mapping[str, Any]) -> dict[str, Any]:
         key_set = KeySet.import_key_set(dict(keys))  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as error:
         raise IDPCommunicationError(f"The identity provider's keys are not a usable JWKS: {error}") from None
-    try:
-        decoded = jwt.decode(token, key_set, algorithms=ALGORITHMS)
-    except (JoseError, ValueError, TypeError, KeyError):
-        raise InvalidIdentityToken("The web identity token's signature could not be verified.") from None
-    return dict(decoded.claims)
+    # A token naming no key id is checked against each key in turn (an issuer with a single key often
+    # leaves ``kid`` out); one naming a key id only against that key.
+    candidates: list[Any] = [key_set] if token_key_id(token) is not None else list(key_set.keys)
+    for candidate in candidates:
+        try:
+            return dict(jwt.decode(token, candidate, algorithms=ALGORITHMS).claims)
+        except (JoseError, ValueError, TypeError, KeyError):
+            continue
+    raise InvalidIdentityToken("The web identity token's signature could not be verified.")
 
 
 def key_ids(keys: Mapping[str, Any]) -> set[str]:
@@ -271,6 +281,7 @@ class JwksCache:
         self._monotonic = monotonic
         self._timeout = timeout
         self._cache: dict[str, _Cached] = {}
+        self._failures: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def static_keys(self, issuer_url: str) -> Mapping[str, Any] | None:
@@ -299,10 +310,25 @@ class JwksCache:
             missing = key_id is not None and key_id not in key_ids(cached.keys)
             if not missing or now - cached.fetched < REFRESH_INTERVAL:
                 return cached.keys
-        keys, max_age = self._discover(issuer_url)
+        with self._lock:
+            failed_at = self._failures.get(issuer_url)
+        if failed_at is not None and now - failed_at < FAILURE_BACKOFF:
+            # Do not hold a request for an issuer that just failed; keys held so far still serve.
+            if cached is not None:
+                return cached.keys
+            raise IDPCommunicationError(_UNREACHABLE)
+        try:
+            keys, max_age = self._discover(issuer_url)
+        except IDPCommunicationError:
+            with self._lock:
+                self._failures[issuer_url] = now
+            if cached is not None:  # keys we had a moment ago beat none while the issuer is down
+                return cached.keys
+            raise
         age = DEFAULT_MAX_AGE if max_age is None else min(max_age, LONGEST_MAX_AGE)
         with self._lock:
             self._cache[issuer_url] = _Cached(keys, now + age, now)
+            self._failures.pop(issuer_url, None)
         return keys
 
     def _discover(self, issuer_url: str) -> tuple[Mapping[str, Any], int | None]:

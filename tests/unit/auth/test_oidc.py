@@ -18,6 +18,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
 from iamd.auth.oidc import (
+    DEFAULT_MAX_AGE,
     ExpiredIdentityToken,
     IDPCommunicationError,
     InvalidIdentityToken,
@@ -89,6 +90,15 @@ def test_a_good_token_verifies(key: Any, alg: str) -> None:
     verified = verify(sign({}, key, alg))
     assert verified.subject == "repo:org/app:ref:refs/heads/main"
     assert verified.audience == "sts.amazonaws.com" and verified.other_audiences == ()
+
+
+def test_a_token_without_a_key_id_is_checked_against_each_key() -> None:
+    claims = {"iss": ISSUER, "sub": "s-1", "aud": "sts.amazonaws.com", "exp": EPOCH + 60}
+    token = jwt.encode({"alg": "ES256"}, claims, EC, algorithms=["ES256"])
+    assert verify(token).subject == "s-1"
+    stranger = ECKey.generate_key("P-256")
+    with pytest.raises(InvalidIdentityToken):
+        verify(jwt.encode({"alg": "ES256"}, claims, stranger, algorithms=["ES256"]))
 
 
 def test_azp_is_the_audience_when_present_and_aud_becomes_oaud() -> None:
@@ -194,6 +204,24 @@ def test_an_unreachable_issuer_is_an_idp_communication_error() -> None:
     with pytest.raises(IDPCommunicationError) as excinfo:
         JwksCache(fetch=FakeIssuer(fail=True)).keys_for(ISSUER)
     assert excinfo.value.code == "IDPCommunicationError"
+
+
+def test_an_unreachable_issuer_is_not_asked_again_at_once_and_stale_keys_serve() -> None:
+    issuer, clock = FakeIssuer(fail=True), [100.0]
+    cache = JwksCache(fetch=issuer, monotonic=lambda: clock[0])
+    for _ in range(2):
+        with pytest.raises(IDPCommunicationError):
+            cache.keys_for(ISSUER)
+    assert len(issuer.calls) == 1  # the second request did not wait on a dead issuer
+    clock[0] += 6
+    issuer.fail = False
+    assert cache.keys_for(ISSUER) == JWKS
+    clock[0] += DEFAULT_MAX_AGE + 1  # expired: refetch fails, the keys held so far still serve
+    issuer.fail = True
+    assert cache.keys_for(ISSUER) == JWKS
+    calls = len(issuer.calls)
+    assert cache.keys_for(ISSUER) == JWKS
+    assert len(issuer.calls) == calls  # within the back-off, no new attempt
 
 
 def test_static_keys_win_and_need_no_network(tmp_path: Path) -> None:
