@@ -22,9 +22,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.integration.server.harness import ACCOUNT_ID, RunningServer, free_port
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, free_port, unique
 from tests.integration.server.test_sts_support import error_of, session_client
 from tests.integration.server.test_web_identity_support import (
     GITHUB_AUDIENCE,
@@ -32,6 +33,7 @@ from tests.integration.server.test_web_identity_support import (
     builtin_issuer_url,
     builtin_token,
     cli_token,
+    data_dir_of,
     ensure_provider,
     local_issuer,
     unsigned_sts,
@@ -162,8 +164,6 @@ def test_unreachable_jwks_is_an_idp_communication_error(iamd_server: RunningServ
     provider = ensure_provider(iamd_server, url)
     role_arn = web_identity_role(iamd_server, provider)
     key = RSAKey.generate_key(2048, parameters={"kid": "gone"})
-    from joserfc import jwt
-
     now = int(time.time())
     token = jwt.encode(
         {"alg": "RS256", "kid": "gone"},
@@ -303,3 +303,62 @@ def test_builtin_issuer_documents(iamd_server: RunningServer) -> None:
     with urllib.request.urlopen(discovery["jwks_uri"], timeout=5) as response:
         keys = json.load(response)["keys"]
     assert len(keys) == 1 and keys[0]["kty"] == "RSA" and "d" not in keys[0]
+
+
+def test_condition_keys_azp_oaud_amr_and_federated_provider(
+    iamd_server: RunningServer, local_issuer: LocalIssuer
+) -> None:
+    """With azp present, <provider>:aud is azp and the aud values go to <provider>:oaud; amr is
+    multivalued (reference_policies_iam-condition-keys.html#condition-keys-wif)."""
+    provider = ensure_provider(iamd_server, local_issuer.url, ("web-client",))
+    prefix = local_issuer.url.split("://", 1)[1]
+    condition = {
+        "StringEquals": {
+            f"{prefix}:aud": "web-client",
+            f"{prefix}:oaud": "api://backend",
+            "aws:FederatedProvider": provider,
+        },
+        "ForAnyValue:StringEquals": {f"{prefix}:amr": "mfa"},
+    }
+    role_arn = web_identity_role(iamd_server, provider, condition)
+    claims = {"azp": "web-client", "aud": ["api://backend", "web-client"], "sub": "user-7"}
+    response = unsigned_sts(iamd_server).assume_role_with_web_identity(
+        RoleArn=role_arn,
+        RoleSessionName="web",
+        WebIdentityToken=local_issuer.token(amr=["pwd", "mfa"], **claims),
+        Policy=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}
+        ),
+    )
+    assert response["Audience"] == "web-client"
+    assert 0 < response["PackedPolicySize"] <= 100  # a session policy was passed
+    with pytest.raises(ClientError) as excinfo:
+        unsigned_sts(iamd_server).assume_role_with_web_identity(
+            RoleArn=role_arn,
+            RoleSessionName="web",
+            WebIdentityToken=local_issuer.token(amr=["pwd"], **claims),
+        )
+    assert error_of(excinfo)[0] == "AccessDenied"
+
+
+def test_static_keys_in_the_data_dir_serve_an_offline_issuer(iamd_server: RunningServer) -> None:
+    """Keys configured as <data dir>/oidc-keys/<name>.json: the issuer is never contacted (iamd's own
+    offline mode; the issuer host below does not resolve)."""
+    host = f"{unique('offline')}.invalid"
+    url = f"https://{host}"
+    key = RSAKey.generate_key(2048, parameters={"kid": "offline-1"})
+    keys_dir = data_dir_of(iamd_server) / "oidc-keys"
+    keys_dir.mkdir(exist_ok=True)
+    (keys_dir / f"{host}.json").write_text(json.dumps({"keys": [key.as_dict(private=False)]}))
+    provider = ensure_provider(iamd_server, url)
+    role_arn = web_identity_role(iamd_server, provider)
+    now = int(time.time())
+    token = jwt.encode(
+        {"alg": "RS256", "kid": "offline-1"},
+        {"iss": url, "sub": "job-1", "aud": GITHUB_AUDIENCE, "iat": now, "exp": now + 600},
+        key,
+    )
+    response = unsigned_sts(iamd_server).assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="offline", WebIdentityToken=token
+    )
+    assert response["SubjectFromWebIdentityToken"] == "job-1"
