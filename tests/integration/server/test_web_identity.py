@@ -19,13 +19,14 @@ import sys
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.integration.server.harness import ACCOUNT_ID, RunningServer, free_port, unique
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, free_port, start_server, unique
 from tests.integration.server.test_sts_support import error_of, session_client
 from tests.integration.server.test_web_identity_support import (
     GITHUB_AUDIENCE,
@@ -362,3 +363,27 @@ def test_static_keys_in_the_data_dir_serve_an_offline_issuer(iamd_server: Runnin
         RoleArn=role_arn, RoleSessionName="offline", WebIdentityToken=token
     )
     assert response["SubjectFromWebIdentityToken"] == "job-1"
+
+
+def test_audit_mode_issues_what_the_trust_policy_would_deny(tmp_path: Path) -> None:
+    """--auth-mode audit (DESIGN.md) records the trust policy's would-be denial instead of refusing; the
+    token itself is still checked."""
+    server = start_server(tmp_path, None, "sqlite", "--auth-mode", "audit")
+    try:
+        role_arn, _ = github_role(server)
+        sts = unsigned_sts(server)
+        response = sts.assume_role_with_web_identity(
+            RoleArn=role_arn,
+            RoleSessionName="s1",
+            WebIdentityToken=builtin_token(server, "repo:evil/x:ref:main"),
+        )
+        assert response["SubjectFromWebIdentityToken"] == "repo:evil/x:ref:main"
+        with pytest.raises(ClientError) as excinfo:
+            sts.assume_role_with_web_identity(
+                RoleArn=role_arn,
+                RoleSessionName="s1",
+                WebIdentityToken=builtin_token(server, MAIN, ttl=-3600),
+            )
+        assert error_of(excinfo)[0] == "ExpiredTokenException"
+    finally:
+        server.stop()

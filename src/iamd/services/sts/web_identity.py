@@ -12,11 +12,14 @@ and the source identity come from the token's ``https://aws.amazon.com/tags`` an
 ``https://aws.amazon.com/source_identity`` claims
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-idp)
 and need ``sts:TagSession`` and ``sts:SetSourceIdentity`` in the trust policy. Credentials, session
-policies, durations and PackedPolicySize are AssumeRole's (:mod:`iamd.services.sts.sessions`).
+policies, durations and PackedPolicySize are AssumeRole's (:mod:`iamd.services.sts.sessions`). The trust
+decision follows ``--auth-mode`` (audit: a would-be denial is logged and the session issued); the token
+checks never do.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -50,6 +53,7 @@ ACTION: Final = "sts:AssumeRoleWithWebIdentity"
 TAGS_CLAIM: Final = "https://aws.amazon.com/tags"
 SOURCE_IDENTITY_CLAIM: Final = "https://aws.amazon.com/source_identity"
 _NOT_AUTHORIZED: Final = f"Not authorized to perform {ACTION}"
+log = logging.getLogger("iamd.sts")
 
 
 def _issuer(token: str) -> str:
@@ -171,8 +175,12 @@ def assume_role_with_web_identity(call: Call, params: Params) -> Result:
         + (["sts:TagSession"] if tags else [])
         + (["sts:SetSourceIdentity"] if source_identity else [])
     )
-    if role is None or not _trusted(role, provider, context, actions):
+    if role is None:
         raise AccessDenied(_NOT_AUTHORIZED)
+    if not _trusted(role, provider, context, actions):
+        if call.deps.authorizer.mode != "audit":
+            raise AccessDenied(_NOT_AUTHORIZED)
+        log.warning("audit mode: would deny request %s: %s", call.meta.request_id, _NOT_AUTHORIZED)
 
     duration: int = params.get("DurationSeconds") or DEFAULT_DURATION
     if duration > role.max_session_duration:
