@@ -33,20 +33,33 @@ def _drop_database(name: str) -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def iamd_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
-    data_dir = tmp_path_factory.mktemp(f"iamd-{request.param}")
-    if request.param == "sqlite":
-        server = start_server(data_dir, None, "sqlite")
-        yield server
-        server.stop()
-        return
+@pytest.fixture(scope="session")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    server = start_server(tmp_path_factory.mktemp("iamd-sqlite"), None, "sqlite")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     url, name = _postgres_database()
-    server = start_server(data_dir, url, "postgresql")
+    server = start_server(tmp_path_factory.mktemp("iamd-postgresql"), url, "postgresql")
     try:
         yield server
     finally:
         server.stop()
         _drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def iamd_server(request: pytest.FixtureRequest) -> RunningServer:
+    """The shared server of each backend: every test using it runs on SQLite and on PostgreSQL."""
+    server: RunningServer = request.getfixturevalue(f"{request.param}_server")
+    return server
+
+
+@pytest.fixture
+def iamd_cli_server(sqlite_server: RunningServer) -> RunningServer:
+    """For AWS CLI tests: the CLI checks the wire format, which does not depend on the storage backend,
+    and each CLI run costs a Python start-up, so these run once, on SQLite."""
+    return sqlite_server

@@ -6,15 +6,15 @@ The CLI pages list-attached-*-policies and list-entities-for-policy on its own
 
 from __future__ import annotations
 
+from tests.integration.server.awscli import aws_iam, run_aws_iam
 from tests.integration.server.harness import RunningServer, unique
-from tests.integration.server.test_groups_cli import aws_iam, run_aws_iam
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 LAMBDA_ROLE = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"
 
 
-def test_attach_list_entities_detach(iamd_server: RunningServer) -> None:
-    iam = iamd_server.client("iam")  # setup through boto3: each CLI run costs a Python start-up
+def test_attach_list_entities_detach(iamd_cli_server: RunningServer) -> None:
+    iam = iamd_cli_server.client("iam")  # setup through boto3: each CLI run costs a Python start-up
     path = f"/{unique('cli')}/"
     users = sorted(unique("cli-u") for _ in range(2))
     group = unique("cli-g")
@@ -23,15 +23,17 @@ def test_attach_list_entities_detach(iamd_server: RunningServer) -> None:
         iam.attach_user_policy(UserName=user, PolicyArn=READ_ONLY)
     iam.create_group(GroupName=group, Path=path)
     iam.attach_group_policy(GroupName=group, PolicyArn=READ_ONLY)
-    aws_iam(iamd_server, "attach-group-policy", "--group-name", group, "--policy-arn", LAMBDA_ROLE)
+    aws_iam(iamd_cli_server, "attach-group-policy", "--group-name", group, "--policy-arn", LAMBDA_ROLE)
 
-    attached = aws_iam(iamd_server, "list-attached-group-policies", "--group-name", group, "--page-size", "1")
+    attached = aws_iam(
+        iamd_cli_server, "list-attached-group-policies", "--group-name", group, "--page-size", "1"
+    )
     assert sorted(p["PolicyArn"] for p in attached["AttachedPolicies"]) == sorted([READ_ONLY, LAMBDA_ROLE])
     assert {p["PolicyName"] for p in attached["AttachedPolicies"]} == {"ReadOnlyAccess", "AWSLambdaRole"}
 
     # Paged one entity at a time, the CLI merges groups and users from three responses.
     entities = aws_iam(
-        iamd_server,
+        iamd_cli_server,
         "list-entities-for-policy",
         "--policy-arn",
         READ_ONLY,
@@ -45,6 +47,8 @@ def test_attach_list_entities_detach(iamd_server: RunningServer) -> None:
     assert entities["PolicyRoles"] == []
 
     iam.detach_user_policy(UserName=users[0], PolicyArn=READ_ONLY)
-    again = run_aws_iam(iamd_server, "detach-user-policy", "--user-name", users[0], "--policy-arn", READ_ONLY)
+    again = run_aws_iam(
+        iamd_cli_server, "detach-user-policy", "--user-name", users[0], "--policy-arn", READ_ONLY
+    )
     assert again.returncode != 0 and "(NoSuchEntity)" in again.stderr
     assert f"Policy {READ_ONLY} was not found." in again.stderr

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.integration.server.awscli import aws_iam, run_aws_iam
 from tests.integration.server.harness import RunningServer, unique
-from tests.integration.server.test_groups_cli import aws_iam, run_aws_iam
 
 DOCUMENT = {
     "Version": "2012-10-17",
@@ -26,8 +26,8 @@ TRUST = {
 }
 
 
-def test_put_and_get_for_each_kind(iamd_server: RunningServer, tmp_path: Path) -> None:
-    iam = iamd_server.client("iam")  # setup through boto3: each CLI run costs a Python start-up
+def test_put_and_get_for_each_kind(iamd_cli_server: RunningServer, tmp_path: Path) -> None:
+    iam = iamd_cli_server.client("iam")  # setup through boto3: each CLI run costs a Python start-up
     document = tmp_path / "policy.json"
     document.write_text(json.dumps(DOCUMENT))
     user, group, role = unique("cli-u"), unique("cli-g"), unique("cli-r")
@@ -37,7 +37,7 @@ def test_put_and_get_for_each_kind(iamd_server: RunningServer, tmp_path: Path) -
     iam.put_group_policy(GroupName=group, PolicyName="read", PolicyDocument=json.dumps(DOCUMENT))
     iam.put_role_policy(RoleName=role, PolicyName="read", PolicyDocument=json.dumps(DOCUMENT))
     aws_iam(
-        iamd_server,
+        iamd_cli_server,
         "put-user-policy",
         "--user-name",
         user,
@@ -47,17 +47,17 @@ def test_put_and_get_for_each_kind(iamd_server: RunningServer, tmp_path: Path) -
         f"file://{document}",
     )
     for kind, name in (("user", user), ("group", group), ("role", role)):
-        got = aws_iam(iamd_server, f"get-{kind}-policy", f"--{kind}-name", name, "--policy-name", "read")
+        got = aws_iam(iamd_cli_server, f"get-{kind}-policy", f"--{kind}-name", name, "--policy-name", "read")
         assert got["PolicyDocument"] == DOCUMENT  # reserved characters survive the URL encoding
         assert got[f"{kind.capitalize()}Name"] == name
 
 
-def test_malformed_document_is_refused(iamd_server: RunningServer) -> None:
-    iam = iamd_server.client("iam")
+def test_malformed_document_is_refused(iamd_cli_server: RunningServer) -> None:
+    iam = iamd_cli_server.client("iam")
     user = unique("cli-u")
     iam.create_user(UserName=user)
     refused = run_aws_iam(
-        iamd_server,
+        iamd_cli_server,
         "put-user-policy",
         "--user-name",
         user,

@@ -4,58 +4,58 @@ from __future__ import annotations
 
 import contextlib
 
+from tests.integration.server.awscli import aws_iam, run_aws_iam
 from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
-from tests.integration.server.test_access_keys_cli import aws_iam, run_aws_iam
 
 
-def test_login_profile_lifecycle(iamd_server: RunningServer) -> None:
+def test_login_profile_lifecycle(iamd_cli_server: RunningServer) -> None:
     name = unique("cli-console")
-    aws_iam(iamd_server, "create-user", "--user-name", name)
+    aws_iam(iamd_cli_server, "create-user", "--user-name", name)
     created = aws_iam(
-        iamd_server, "create-login-profile", "--user-name", name, "--password", "Tr0ub4dor&3-cli",
+        iamd_cli_server, "create-login-profile", "--user-name", name, "--password", "Tr0ub4dor&3-cli",
         "--password-reset-required",
     )["LoginProfile"]  # fmt: skip
     assert (created["UserName"], created["PasswordResetRequired"]) == (name, True)
     assert "Password" not in created
-    fetched = aws_iam(iamd_server, "get-login-profile", "--user-name", name)["LoginProfile"]
+    fetched = aws_iam(iamd_cli_server, "get-login-profile", "--user-name", name)["LoginProfile"]
     assert fetched == created
-    aws_iam(iamd_server, "update-login-profile", "--user-name", name, "--no-password-reset-required")
+    aws_iam(iamd_cli_server, "update-login-profile", "--user-name", name, "--no-password-reset-required")
     assert (
-        aws_iam(iamd_server, "get-login-profile", "--user-name", name)["LoginProfile"][
+        aws_iam(iamd_cli_server, "get-login-profile", "--user-name", name)["LoginProfile"][
             "PasswordResetRequired"
         ]
         is False
     )
-    aws_iam(iamd_server, "delete-login-profile", "--user-name", name)
-    missing = run_aws_iam(iamd_server, "get-login-profile", "--user-name", name)
+    aws_iam(iamd_cli_server, "delete-login-profile", "--user-name", name)
+    missing = run_aws_iam(iamd_cli_server, "get-login-profile", "--user-name", name)
     assert missing.returncode != 0 and "(NoSuchEntity)" in missing.stderr
 
 
-def test_password_policy(iamd_server: RunningServer) -> None:
+def test_password_policy(iamd_cli_server: RunningServer) -> None:
     with contextlib.suppress(AssertionError):
-        aws_iam(iamd_server, "delete-account-password-policy")
-    missing = run_aws_iam(iamd_server, "get-account-password-policy")
+        aws_iam(iamd_cli_server, "delete-account-password-policy")
+    missing = run_aws_iam(iamd_cli_server, "get-account-password-policy")
     assert f"The Password Policy with domain name {ACCOUNT_ID} cannot be found." in missing.stderr
     try:
         aws_iam(
-            iamd_server,
+            iamd_cli_server,
             "update-account-password-policy",
             "--minimum-password-length",
             "20",
             "--require-symbols",
         )
-        policy = aws_iam(iamd_server, "get-account-password-policy")["PasswordPolicy"]
+        policy = aws_iam(iamd_cli_server, "get-account-password-policy")["PasswordPolicy"]
         assert (policy["MinimumPasswordLength"], policy["RequireSymbols"], policy["ExpirePasswords"]) == (
             20,
             True,
             False,
         )
         name = unique("cli-console")
-        aws_iam(iamd_server, "create-user", "--user-name", name)
+        aws_iam(iamd_cli_server, "create-user", "--user-name", name)
         refused = run_aws_iam(
-            iamd_server, "create-login-profile", "--user-name", name, "--password", "Short!1"
+            iamd_cli_server, "create-login-profile", "--user-name", name, "--password", "Short!1"
         )
         assert "(PasswordPolicyViolation)" in refused.stderr
         assert "Password should have a minimum length of 20" in refused.stderr
     finally:
-        aws_iam(iamd_server, "delete-account-password-policy")
+        aws_iam(iamd_cli_server, "delete-account-password-policy")

@@ -8,37 +8,19 @@ format as a second real client sees it.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, ROOT_SECRET, RunningServer, unique
+from tests.integration.server.awscli import aws_iam
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
 from tests.integration.server.test_policies import ALLOW_S3, AWS_MANAGED_COUNT
 
 
-def aws_iam(server: RunningServer, *args: str) -> Any:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ACCESS_KEY_ID=ROOT_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=ROOT_SECRET,
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    command = [sys.executable, "-m", "awscli", "iam", *args, "--endpoint-url", server.url, "--output", "json"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout) if done.stdout.strip() else None
-
-
-def test_create_version_and_read_back(iamd_server: RunningServer, tmp_path: Path) -> None:
+def test_create_version_and_read_back(iamd_cli_server: RunningServer, tmp_path: Path) -> None:
     name = unique("cli")
     document = tmp_path / "policy.json"
     document.write_text(json.dumps(ALLOW_S3))
     created = aws_iam(
-        iamd_server, "create-policy", "--policy-name", name, "--policy-document", f"file://{document}"
+        iamd_cli_server, "create-policy", "--policy-name", name, "--policy-document", f"file://{document}"
     )["Policy"]
     arn = f"arn:aws:iam::{ACCOUNT_ID}:policy/{name}"
     assert (created["Arn"], created["DefaultVersionId"]) == (arn, "v1")
@@ -46,7 +28,7 @@ def test_create_version_and_read_back(iamd_server: RunningServer, tmp_path: Path
     wider = {**ALLOW_S3, "Statement": [{**ALLOW_S3["Statement"][0], "Action": "s3:*"}]}
     document.write_text(json.dumps(wider))
     aws_iam(
-        iamd_server,
+        iamd_cli_server,
         "create-policy-version",
         "--policy-arn",
         arn,
@@ -54,13 +36,13 @@ def test_create_version_and_read_back(iamd_server: RunningServer, tmp_path: Path
         f"file://{document}",
         "--set-as-default",
     )
-    version = aws_iam(iamd_server, "get-policy-version", "--policy-arn", arn, "--version-id", "v2")
+    version = aws_iam(iamd_cli_server, "get-policy-version", "--policy-arn", arn, "--version-id", "v2")
     assert version["PolicyVersion"]["Document"] == wider
     assert version["PolicyVersion"]["IsDefaultVersion"] is True
 
 
-def test_cli_pages_through_every_aws_managed_policy(iamd_server: RunningServer) -> None:
+def test_cli_pages_through_every_aws_managed_policy(iamd_cli_server: RunningServer) -> None:
     # The CLI follows Marker until IsTruncated is false; --page-size sets MaxItems per request.
-    listed = aws_iam(iamd_server, "list-policies", "--scope", "AWS", "--page-size", "250")["Policies"]
+    listed = aws_iam(iamd_cli_server, "list-policies", "--scope", "AWS", "--page-size", "250")["Policies"]
     assert len(listed) == AWS_MANAGED_COUNT
     assert len({p["Arn"] for p in listed}) == AWS_MANAGED_COUNT

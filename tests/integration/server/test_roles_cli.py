@@ -8,12 +8,9 @@ trust policy (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html)
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from typing import Any
 
-from tests.integration.server.harness import ACCOUNT_ID, ROOT_KEY_ID, ROOT_SECRET, RunningServer, unique
+from tests.integration.server.awscli import aws_iam, run_aws_iam
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
 
 TRUST = {
     "Version": "2012-10-17",
@@ -23,31 +20,12 @@ TRUST = {
 }
 
 
-def run_aws_iam(server: RunningServer, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ACCESS_KEY_ID=ROOT_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=ROOT_SECRET,
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    command = [sys.executable, "-m", "awscli", "iam", *args, "--endpoint-url", server.url, "--output", "json"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
-
-
-def aws_iam(server: RunningServer, *args: str) -> Any:
-    done = run_aws_iam(server, *args)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout) if done.stdout.strip() else None
-
-
-def test_role_lifecycle(iamd_server: RunningServer) -> None:
+def test_role_lifecycle(iamd_cli_server: RunningServer) -> None:
     path = f"/{unique('cli')}/"
     names = sorted(unique("cli-r") for _ in range(2))
     for name in names:
         created = aws_iam(
-            iamd_server,
+            iamd_cli_server,
             "create-role",
             "--role-name",
             name,
@@ -62,23 +40,25 @@ def test_role_lifecycle(iamd_server: RunningServer) -> None:
         )["Role"]
         assert created["Arn"] == f"arn:aws:iam::{ACCOUNT_ID}:role{path}{name}"
     # --page-size makes the CLI follow Markers across requests and merge the pages.
-    listed = aws_iam(iamd_server, "list-roles", "--path-prefix", path, "--page-size", "1")["Roles"]
+    listed = aws_iam(iamd_cli_server, "list-roles", "--path-prefix", path, "--page-size", "1")["Roles"]
     assert [r["RoleName"] for r in listed] == names
     assert all(r["AssumeRolePolicyDocument"] == TRUST and "Tags" not in r for r in listed)
 
-    role = aws_iam(iamd_server, "get-role", "--role-name", names[0])["Role"]
+    role = aws_iam(iamd_cli_server, "get-role", "--role-name", names[0])["Role"]
     assert (role["MaxSessionDuration"], role["Tags"]) == (7200, [{"Key": "team", "Value": "web"}])
-    aws_iam(iamd_server, "update-role", "--role-name", names[0], "--description", "from the cli")
-    assert aws_iam(iamd_server, "get-role", "--role-name", names[0])["Role"]["Description"] == "from the cli"
+    aws_iam(iamd_cli_server, "update-role", "--role-name", names[0], "--description", "from the cli")
+    assert (
+        aws_iam(iamd_cli_server, "get-role", "--role-name", names[0])["Role"]["Description"] == "from the cli"
+    )
 
     refused = run_aws_iam(
-        iamd_server, "update-role", "--role-name", names[0], "--max-session-duration", "100"
+        iamd_cli_server, "update-role", "--role-name", names[0], "--max-session-duration", "100"
     )
     assert refused.returncode != 0  # the CLI itself checks the model's range
 
     for name in names:
-        aws_iam(iamd_server, "delete-role", "--role-name", name)
-    missing = run_aws_iam(iamd_server, "get-role", "--role-name", names[0])
+        aws_iam(iamd_cli_server, "delete-role", "--role-name", name)
+    missing = run_aws_iam(iamd_cli_server, "get-role", "--role-name", names[0])
     assert missing.returncode != 0
     assert (
         "NoSuchEntity" in missing.stderr
@@ -86,10 +66,10 @@ def test_role_lifecycle(iamd_server: RunningServer) -> None:
     )
 
 
-def test_service_linked_role(iamd_server: RunningServer) -> None:
+def test_service_linked_role(iamd_cli_server: RunningServer) -> None:
     suffix = unique("cli").replace("-", "")
     role = aws_iam(
-        iamd_server,
+        iamd_cli_server,
         "create-service-linked-role",
         "--aws-service-name",
         "autoscaling.amazonaws.com",
@@ -98,11 +78,11 @@ def test_service_linked_role(iamd_server: RunningServer) -> None:
     )["Role"]
     assert role["RoleName"] == f"AWSServiceRoleForAutoScaling_{suffix}"
     assert role["Path"] == "/aws-service-role/autoscaling.amazonaws.com/"
-    refused = run_aws_iam(iamd_server, "delete-role", "--role-name", role["RoleName"])
+    refused = run_aws_iam(iamd_cli_server, "delete-role", "--role-name", role["RoleName"])
     assert "UnmodifiableEntity" in refused.stderr
-    task = aws_iam(iamd_server, "delete-service-linked-role", "--role-name", role["RoleName"])[
+    task = aws_iam(iamd_cli_server, "delete-service-linked-role", "--role-name", role["RoleName"])[
         "DeletionTaskId"
     ]
     assert task.startswith(f"task/aws-service-role/autoscaling.amazonaws.com/{role['RoleName']}/")
-    status = aws_iam(iamd_server, "get-service-linked-role-deletion-status", "--deletion-task-id", task)
+    status = aws_iam(iamd_cli_server, "get-service-linked-role-deletion-status", "--deletion-task-id", task)
     assert status == {"Status": "SUCCEEDED"}
