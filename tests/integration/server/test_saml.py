@@ -340,3 +340,15 @@ def test_duration_over_the_role_maximum(iamd_server: RunningServer, idp: LocalId
         400,
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
     )
+
+
+def test_session_ends_with_the_idp_session(iamd_server: RunningServer, idp: LocalIdp) -> None:
+    # "Your role session lasts for the duration that you specify for the DurationSeconds parameter, or
+    # until the time specified in the SAML authentication response's SessionNotOnOrAfter value, whichever
+    # is shorter." (API_AssumeRoleWithSAML.html, DurationSeconds)
+    _, provider_arn = provider(iamd_server, idp)
+    role_arn = saml_role(iamd_server, provider_arn)
+    ends = (datetime.now(UTC) + timedelta(minutes=20)).replace(microsecond=0)
+    assertion = idp.response(roles=[role_pair(role_arn, provider_arn)], session_not_on_or_after=ends)
+    response = assume(iamd_server, role_arn, provider_arn, assertion, DurationSeconds=3600)
+    assert response["Credentials"]["Expiration"] == ends

@@ -109,6 +109,7 @@ class LocalIdp:
         lifetime: timedelta = timedelta(minutes=5),
         attributes: Mapping[str, Sequence[str]] | None = None,
         issuer: str | None = None,
+        session_not_on_or_after: datetime | None = None,
     ) -> etree._Element:
         issued = issued or datetime.now(UTC)
         ends = _utc(issued + lifetime)
@@ -137,9 +138,11 @@ class LocalIdp:
         )
         restriction = etree.SubElement(conditions, f"{{{SAML}}}AudienceRestriction")
         etree.SubElement(restriction, f"{{{SAML}}}Audience").text = audience
-        etree.SubElement(
+        authn = etree.SubElement(
             assertion, f"{{{SAML}}}AuthnStatement", AuthnInstant=_utc(issued), SessionIndex="_s1"
         )
+        if session_not_on_or_after is not None:
+            authn.set("SessionNotOnOrAfter", _utc(session_not_on_or_after))
         values: dict[str, Sequence[str]] = {ROLE_ATTRIBUTE: roles}
         if session_name is not None:
             values[SESSION_NAME_ATTRIBUTE] = [session_name]

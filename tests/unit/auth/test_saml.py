@@ -95,6 +95,24 @@ def test_signed_response_yields_its_assertion(idp: LocalIdp, signing: str) -> No
     assert assertion.attributes["urn:oid:2.5.4.42"] == ("Alice",)
 
 
+@pytest.mark.parametrize(
+    "audience",
+    [
+        "https://signin.aws.amazon.com/saml",
+        "urn:amazon:webservices",
+        "https://us-east-2.signin.aws.amazon.com/saml",
+    ],
+)
+def test_aws_audiences_are_accepted(idp: LocalIdp, audience: str) -> None:
+    assert verify(idp, idp.response(roles=[ROLE], audience=audience)).audiences == (audience,)
+
+
+def test_session_not_on_or_after_is_read(idp: LocalIdp) -> None:
+    ends = datetime(2030, 1, 1, tzinfo=UTC)
+    assertion = verify(idp, idp.response(roles=[ROLE], session_not_on_or_after=ends))
+    assert assertion.session_not_on_or_after == ends
+
+
 def test_subject_type_keeps_formats_outside_saml2(idp: LocalIdp) -> None:
     # API_AssumeRoleWithSAML.html, SubjectType: only the SAML 2.0 nameid-format prefix is removed.
     fmt = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
