@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -27,7 +28,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
+from tests.integration.server.harness import ACCOUNT_ID, RunningServer, start_server, unique
 from tests.integration.server.test_saml_idp import AWS_AUDIENCE, LocalIdp, role_pair
 from tests.integration.server.test_sts_support import error_of, session_client
 
@@ -352,3 +353,19 @@ def test_session_ends_with_the_idp_session(iamd_server: RunningServer, idp: Loca
     assertion = idp.response(roles=[role_pair(role_arn, provider_arn)], session_not_on_or_after=ends)
     response = assume(iamd_server, role_arn, provider_arn, assertion, DurationSeconds=3600)
     assert response["Credentials"]["Expiration"] == ends
+
+
+def test_audit_mode_issues_what_the_trust_policy_would_deny(tmp_path: Path) -> None:
+    """--auth-mode audit (DESIGN.md) logs the trust policy's would-be denial instead of refusing; the
+    assertion itself is still checked."""
+    server = start_server(tmp_path, None, "sqlite", "--auth-mode", "audit")
+    try:
+        idp = LocalIdp.new()
+        _, provider_arn = provider(server, idp)
+        role_arn = saml_role(server, provider_arn, {"StringEquals": {"saml:sub": "somebody-else"}})
+        assertion = idp.response(roles=[role_pair(role_arn, provider_arn)])
+        assert assume(server, role_arn, provider_arn, assertion)["Subject"] == "alice@example.test"
+        tampered = base64.b64encode(base64.b64decode(assertion).replace(b">alice<", b">admin<")).decode()
+        assert refused(server, role_arn, provider_arn, tampered)[0] == "InvalidIdentityToken"
+    finally:
+        server.stop()

@@ -16,13 +16,15 @@ and need ``sts:TagSession`` and ``sts:SetSourceIdentity`` in the trust policy.
 Duration: ``DurationSeconds`` (900 to the role's MaxSessionDuration), else the assertion's
 ``SessionDuration`` attribute (capped at the role's maximum), else one hour; never past the assertion's
 ``SessionNotOnOrAfter``. Credentials, session policies and PackedPolicySize are AssumeRole's
-(:mod:`iamd.services.sts.sessions`).
+(:mod:`iamd.services.sts.sessions`). The trust decision follows ``--auth-mode`` (audit: a would-be denial
+is logged and the session issued); the checks of the assertion never do.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -58,6 +60,7 @@ TRANSITIVE_TAGS_ATTRIBUTE: Final = _ATTRIBUTES + "TransitiveTagKeys"
 SOURCE_IDENTITY_ATTRIBUTE: Final = _ATTRIBUTES + "SourceIdentity"
 _SESSION_NAME: Final = re.compile(r"[a-zA-Z_0-9+=,.@-]{2,64}")
 _NOT_AUTHORIZED: Final = f"Not authorized to perform {ACTION}"
+log = logging.getLogger("iamd.sts")
 
 # Attributes AWS maps to saml:* keys (the "Mapping SAML attributes to AWS trust policy context keys"
 # table of https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html).
@@ -234,8 +237,14 @@ def assume_role_with_saml(call: Call, params: Params) -> Result:
         + (["sts:TagSession"] if tags else [])
         + (["sts:SetSourceIdentity"] if source_identity else [])
     )
-    if role is None or not _trusted(role, provider.arn, context, actions):
+    if role is None:
         raise AccessDenied(_NOT_AUTHORIZED)
+    if not _trusted(role, provider.arn, context, actions):
+        # The trust decision follows --auth-mode, as AssumeRoleWithWebIdentity's does; the assertion
+        # checks never do.
+        if call.deps.authorizer.mode != "audit":
+            raise AccessDenied(_NOT_AUTHORIZED)
+        log.warning("audit mode: would deny request %s: %s", call.meta.request_id, _NOT_AUTHORIZED)
 
     expires_at = _duration(params, assertion, role, call.now)
     request = session_request(params, transitive=False)
