@@ -24,6 +24,7 @@ from iamd.auth.sigv4 import HttpRequest
 from iamd.clock import Clock
 from iamd.errors import AccessDenied, IamdError, InvalidAction, ServiceFailure
 from iamd.gateway.identity import identify
+from iamd.gateway.key_use import KeyUseRecorder
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
 from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta
@@ -69,6 +70,7 @@ class QueryGateway:
         self._database = database
         self._audit = recorder or recorder_for(database)
         self._resolver_for = resolver_for
+        self._key_use = KeyUseRecorder(database)
         self._deps = deps
         self._clock = clock
         self._authorizer = authorizer
@@ -161,6 +163,10 @@ class QueryGateway:
                     raise
                 draft.decided(target.resource, action, decision)
             result = draft.result = operation.handler(call, typed)
+            if authenticated is not None and operation.writes:
+                self._key_use.record_in(tx, authenticated, now)
             if named is not None and named.writes:  # the change and its event commit together
                 self._audit.record_in(tx.connection, draft)
+        if authenticated is not None and not operation.writes:
+            self._key_use.record_after_read(authenticated, now)
         return encode_query_response(service.model, name, result, request_id)
