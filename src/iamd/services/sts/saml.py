@@ -13,9 +13,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-conditio
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_adding-assume-role-saml),
 and need ``sts:TagSession`` and ``sts:SetSourceIdentity`` in the trust policy.
 
-Duration: ``DurationSeconds`` (900 to the role's MaxSessionDuration), else the assertion's
-``SessionDuration`` attribute (capped at the role's maximum), else one hour; never past the assertion's
-``SessionNotOnOrAfter``. Credentials, session policies and PackedPolicySize are AssumeRole's
+Duration: ``DurationSeconds`` (900 to the role's MaxSessionDuration), else one hour, never past the
+assertion's ``SessionNotOnOrAfter``. The ``SessionDuration`` attribute is not read: AWS applies it to
+console sessions only ("The DurationSeconds parameter is separate from the duration of a console session",
+API_AssumeRoleWithSAML.html). Credentials, session policies and PackedPolicySize are AssumeRole's
 (:mod:`iamd.services.sts.sessions`). The trust decision follows ``--auth-mode`` (audit: a would-be denial
 is logged and the session issued); the checks of the assertion never do.
 """
@@ -54,7 +55,6 @@ ACTION: Final = "sts:AssumeRoleWithSAML"
 _ATTRIBUTES: Final = "https://aws.amazon.com/SAML/Attributes/"
 ROLE_ATTRIBUTE: Final = _ATTRIBUTES + "Role"
 SESSION_NAME_ATTRIBUTE: Final = _ATTRIBUTES + "RoleSessionName"
-SESSION_DURATION_ATTRIBUTE: Final = _ATTRIBUTES + "SessionDuration"
 PRINCIPAL_TAG_PREFIX: Final = _ATTRIBUTES + "PrincipalTag:"
 TRANSITIVE_TAGS_ATTRIBUTE: Final = _ATTRIBUTES + "TransitiveTagKeys"
 SOURCE_IDENTITY_ATTRIBUTE: Final = _ATTRIBUTES + "SourceIdentity"
@@ -195,16 +195,11 @@ def _trusted(role: Role, provider_arn: str, context: Mapping[str, ContextValue],
 
 
 def _duration(params: Params, assertion: SamlAssertion, role: Role, now: datetime) -> datetime:
-    requested: int | None = params.get("DurationSeconds")
-    if requested is not None and requested > role.max_session_duration:
+    requested: int = params.get("DurationSeconds") or DEFAULT_DURATION
+    if requested > role.max_session_duration:
         raise ValidationError(
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
         )
-    if requested is None:
-        attribute = _single(assertion, SESSION_DURATION_ATTRIBUTE)
-        if attribute is not None and (not attribute.isdigit() or not 900 <= int(attribute) <= 43200):
-            raise IDPRejectedClaim("The SessionDuration attribute must be an integer from 900 to 43200.")
-        requested = min(int(attribute) if attribute else DEFAULT_DURATION, role.max_session_duration)
     ends = expiry(now, requested)
     session_end = assertion.session_not_on_or_after
     if session_end is not None:
