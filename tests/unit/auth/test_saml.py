@@ -280,3 +280,13 @@ def test_signature_of_another_signed_element_lends_nothing(idp: LocalIdp) -> Non
     extensions = etree.SubElement(outer, f"{{{samlp}}}Extensions")
     extensions.append(genuine)
     refused(idp, encode(outer), "exactly one Assertion")
+
+
+def test_any_signing_certificate_of_the_metadata_verifies(idp: LocalIdp, other_idp: LocalIdp) -> None:
+    # Certificate rollover: metadata may list the old and the new signing certificate side by side.
+    second = f"<ds:X509Certificate>{other_idp.certificate_base64}</ds:X509Certificate>"
+    first = f"<ds:X509Certificate>{idp.certificate_base64}</ds:X509Certificate>"
+    both = parse_metadata(idp.metadata().replace(first, first + "</ds:X509Data><ds:X509Data>" + second))
+    assert len(both.certificates) == 2
+    rolled = LocalIdp(idp.entity_id, other_idp.key, other_idp.certificate)
+    assert verify_response(rolled.response(roles=[ROLE]), both, datetime.now(UTC), UUID).subject
