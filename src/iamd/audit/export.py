@@ -104,15 +104,23 @@ def export(
     key: Ed25519PrivateKey,
     head: ExportHead,
     now: datetime,
+    settled_before: datetime | None = None,
 ) -> ExportResult:
     """Write the given ``(seq, record JSON)`` events (all after ``head.last_seq``, in order) and advance
-    ``head``. Nothing is written when there is nothing new."""
+    ``head``. Nothing is written when there is nothing new.
+
+    ``settled_before`` stops at the first event at or after that time: on PostgreSQL, sequence numbers
+    are taken when a transaction inserts and become visible when it commits, so a recent event could
+    still be preceded by one in flight, which a later run would then skip."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     groups: dict[tuple[str, datetime], list[dict[str, Any]]] = {}
     last_seq = head.last_seq
     for seq, text in events:
         record = orjson.loads(text)
         account = record.get("recipientAccountId") or UNKNOWN_ACCOUNT
         moment = datetime.strptime(record["eventTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if settled_before is not None and moment >= settled_before:
+            break
         hour = moment.replace(minute=0, second=0, microsecond=0)
         groups.setdefault((account, hour), []).append(record)
         last_seq = max(last_seq, seq)

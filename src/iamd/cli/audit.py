@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,14 @@ def _config(database_url: str | None, data_dir: Path | None) -> ServerConfig:
 
 def _open(config: ServerConfig) -> Database:
     from iamd.app import StartupError, open_database  # the composition root, as ``iamd serve`` uses it
+    from iamd.audit.recorder import drain_orphans
 
     try:
-        return open_database(config)
+        database = open_database(config)
     except StartupError as error:
         raise click.ClickException(str(error)) from None
+    drain_orphans(database)  # events a killed server left in its spool
+    return database
 
 
 def _time(value: str | None) -> datetime | None:
@@ -143,10 +146,20 @@ def why_command(request_id: str, database_url: str | None, data_dir: Path | None
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--follow", is_flag=True, help="Keep exporting new events every --interval seconds.")
 @click.option("--interval", type=click.IntRange(1, 86400), default=60, show_default=True)
+@click.option(
+    "--settle",
+    type=click.IntRange(0, 3600),
+    help="Leave events younger than this (seconds) to the next run; default 60 on PostgreSQL, 0 on SQLite.",
+)
 @DATABASE_URL
 @DATA_DIR
 def export_command(
-    out_dir: Path, follow: bool, interval: int, database_url: str | None, data_dir: Path | None
+    out_dir: Path,
+    follow: bool,
+    interval: int,
+    settle: int | None,
+    database_url: str | None,
+    data_dir: Path | None,
 ) -> None:
     """Write new events as CloudTrail log files (gzip JSON per account and hour) with signed digests."""
     import time
@@ -159,12 +172,17 @@ def export_command(
     assert config.data_dir is not None
     key = load_or_create_signing_key(config.data_dir)
     database = _open(config)
+    if settle is None:
+        settle = 60 if database.dialect == "postgresql" else 0
     try:
         while True:
             heads = load_heads(config.data_dir)
             head = heads.setdefault(head_key(out_dir), ExportHead())
+            now = _now()
+            settled = now - timedelta(seconds=settle) if settle else None
             with database.read() as tx:
-                result = export(in_commit_order(tx.connection, head.last_seq), out_dir, key, head, _now())
+                events = in_commit_order(tx.connection, head.last_seq)
+                result = export(events, out_dir, key, head, now, settled)
             save_heads(config.data_dir, heads)
             click.echo(
                 f"exported {result.events} events: {len(result.log_files)} log files, "
@@ -210,3 +228,49 @@ def verify_command(out_dir: Path, public_key: Path | None, data_dir: Path | None
     )
     if not report.ok:
         raise SystemExit(1)
+
+
+@audit.command("generate-policy")
+@click.option("--principal", required=True, help="A user's or role's ARN (a role includes its sessions).")
+@click.option("--since", default="7d", show_default=True, help="How far back: 90d, 12h, 30m.")
+@DATABASE_URL
+@DATA_DIR
+def generate_policy_command(
+    principal: str, since: str, database_url: str | None, data_dir: Path | None
+) -> None:
+    """A least-privilege policy from the actions and resources the principal used."""
+    from iamd.audit.generate import generate_policy, principal_events
+    from iamd.audit.retention import parse_age
+
+    try:
+        start = _now() - parse_age(since)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--since") from None
+    database = _open(_config(database_url, data_dir))
+    try:
+        with database.read() as tx:
+            policy = generate_policy(principal_events(tx.connection, principal, start))
+    finally:
+        database.close()
+    click.echo(orjson.dumps(policy, option=orjson.OPT_INDENT_2).decode())
+
+
+@audit.command("prune")
+@click.option("--older-than", required=True, help="Delete events older than this: 90d, 12h, 30m.")
+@DATABASE_URL
+@DATA_DIR
+def prune_command(older_than: str, database_url: str | None, data_dir: Path | None) -> None:
+    """Retention: delete old events (export them first to keep them)."""
+    from iamd.audit.retention import parse_age, prune
+
+    try:
+        cutoff = _now() - parse_age(older_than)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--older-than") from None
+    database = _open(_config(database_url, data_dir))
+    try:
+        with database.transaction() as tx:
+            deleted = prune(tx.connection, cutoff)
+    finally:
+        database.close()
+    click.echo(f"deleted {deleted} events older than {cutoff:%Y-%m-%dT%H:%M:%SZ}")

@@ -9,7 +9,7 @@ import gzip
 import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -211,4 +211,25 @@ def test_unknown_account_events_go_under_unknown(tmp_path: Path) -> None:
     trail = Exported(tmp_path)
     files = trail.run([record("2026-11-23T10:05:00Z", account=None)[1]], "2026-11-23T11:00:00")
     assert files[0].startswith("AWSLogs/unknown/CloudTrail/")
+    assert trail.verify().ok
+
+
+def test_unsettled_events_wait_for_the_next_run(tmp_path: Path) -> None:
+    trail = Exported(tmp_path)
+    events = [
+        (1, json.dumps(record("2026-11-23T10:00:00Z")[1])),
+        (2, json.dumps(record("2026-11-23T10:59:30Z")[1])),
+    ]
+    now = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+    first = export(
+        events,
+        trail.dir,
+        trail.key,
+        trail.head,
+        now,
+        settled_before=datetime(2026, 11, 23, 10, 59, tzinfo=UTC),
+    )
+    assert first.events == 1 and trail.head.last_seq == 1
+    second = export(events[1:], trail.dir, trail.key, trail.head, now + timedelta(minutes=5))
+    assert second.events == 1 and trail.head.last_seq == 2
     assert trail.verify().ok

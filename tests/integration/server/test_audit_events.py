@@ -251,7 +251,7 @@ def test_cli_why_explains_a_denial(iamd_server: RunningServer) -> None:
 def test_cli_export_and_verify(iamd_server: RunningServer, tmp_path: Path) -> None:
     iamd_server.client("iam").list_users(MaxItems=1)
     out = tmp_path / "trail"
-    exported = run_audit(iamd_server, "export", str(out))
+    exported = run_audit(iamd_server, "export", str(out), "--settle", "0")
     assert exported.exit_code == 0, exported.output
     verified = CliRunner().invoke(cli, ["audit", "verify", str(out), *store_args(iamd_server)[:2]])
     assert verified.exit_code == 0, verified.output
