@@ -1,11 +1,12 @@
 """The Query protocol endpoint of IAM and STS: one request in, one ``(status, headers, body)`` out.
 
 Order of checks, as AWS answers them: authenticate (MissingAuthenticationToken, InvalidClientTokenId,
-SignatureDoesNotMatch ...), decode and validate the parameters (InvalidAction, ValidationError), then inside
-one transaction: identify the caller, authorize the operation's action on its target, run the handler.
-Every IamdError is rendered as AWS's ErrorResponse; anything else is a 500 ServiceFailure logged with the
-request id, never a traceback to the client.
-"""
+SignatureDoesNotMatch ...), decode and validate the parameters (InvalidAction, ValidationError), identify the
+caller, authorize the operation's action on its target, run the handler. All of it happens in one database
+transaction (a write transaction when the named operation writes), so a request sees one consistent state.
+Every request leaves one audit event: a write's event commits with the change, other events commit on their
+own before the response leaves. Every IamdError is rendered as AWS's ErrorResponse; anything else is a 500
+ServiceFailure logged with the request id, never a traceback to the client."""
 
 from __future__ import annotations
 
