@@ -22,7 +22,8 @@ from iamd.oidc_issuer import BuiltinIssuer
 from iamd.services.accounts import RootCredentials, bootstrap
 from iamd.services.authorize import Authorizer
 from iamd.services.call import Dependencies
-from iamd.store import Database
+from iamd.store import Database, Quotas
+from iamd.store.quotas import with_overrides
 from iamd.store.resolver import TransactionKeyResolver
 
 
@@ -40,13 +41,17 @@ class Parts:
 
 
 def open_database(config: ServerConfig) -> Database:
+    try:
+        quotas = with_overrides(Quotas(), config.quotas)
+    except ValueError as error:
+        raise StartupError(str(error)) from error
     if config.ephemeral:
-        return Database.ephemeral()
+        return Database.ephemeral(quotas=quotas)
     assert config.database_url is not None and config.data_dir is not None
     try:
         if config.database_url.startswith("sqlite:///"):
             config.data_dir.mkdir(parents=True, exist_ok=True)
-        return Database.open(config.database_url)
+        return Database.open(config.database_url, quotas=quotas)
     except (OSError, SQLAlchemyError) as error:
         raise StartupError(f"cannot open the database {config.database_url}: {error}") from error
 

@@ -31,6 +31,7 @@ class ServerConfig:
     root_secret_access_key: str | None = None
     auth_mode: AuthMode = "enforce"
     max_skew_seconds: int = 300
+    quotas: tuple[str, ...] = ()  # NAME=N overrides of AWS's default quotas
     # Credential endpoints (iamd.credentials_endpoints): the roles they serve and the container token.
     instance_role_arn: str | None = None
     container_role_arn: str | None = None
@@ -59,6 +60,7 @@ class ServerConfig:
             "IAMD_DATABASE_URL": self.database_url or "",
             "IAMD_AUTH_MODE": self.auth_mode,
             "IAMD_MAX_SKEW_SECONDS": str(self.max_skew_seconds),
+            "IAMD_QUOTAS": ",".join(self.quotas),
             "IAMD_INSTANCE_ROLE_ARN": self.instance_role_arn or "",
             "IAMD_CONTAINER_ROLE_ARN": self.container_role_arn or "",
             "IAMD_CONTAINER_TOKEN": self.container_token or "",
@@ -73,6 +75,7 @@ class ServerConfig:
             data_dir=Path(env["IAMD_DATA_DIR"]) if env.get("IAMD_DATA_DIR") else None,
             auth_mode="audit" if mode == "audit" else "enforce",
             max_skew_seconds=int(env.get("IAMD_MAX_SKEW_SECONDS", "300")),
+            quotas=tuple(q for q in env.get("IAMD_QUOTAS", "").split(",") if q),
             instance_role_arn=env.get("IAMD_INSTANCE_ROLE_ARN") or None,
             container_role_arn=env.get("IAMD_CONTAINER_ROLE_ARN") or None,
             container_token=env.get("IAMD_CONTAINER_TOKEN") or None,

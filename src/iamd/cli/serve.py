@@ -113,6 +113,13 @@ def announce_credential_endpoints(config: ServerConfig, parts: Parts, token_gene
 @click.option("--root-access-key-id", envvar="IAMD_ROOT_ACCESS_KEY_ID")
 @click.option("--root-secret-access-key", envvar="IAMD_ROOT_SECRET_ACCESS_KEY")
 @click.option("--auth-mode", type=click.Choice(["enforce", "audit"]), default="enforce", show_default=True)
+@click.option(
+    "--quota",
+    "quotas",
+    multiple=True,
+    metavar="NAME=N",
+    help="Change one of AWS's default quotas, e.g. --quota UsersPerAccount=10000 (repeatable).",
+)
 @click.option("--max-skew", "max_skew_seconds", default=300, show_default=True, type=click.IntRange(1, 900))
 @click.option(
     "--instance-role-arn",
@@ -142,6 +149,7 @@ def serve(
     root_secret_access_key: str | None,
     auth_mode: str,
     max_skew_seconds: int,
+    quotas: tuple[str, ...],
     instance_role_arn: str | None,
     container_role_arn: str | None,
     container_token: str | None,
@@ -172,6 +180,7 @@ def serve(
         root_secret_access_key=root_secret_access_key,
         auth_mode="audit" if auth_mode == "audit" else "enforce",
         max_skew_seconds=max_skew_seconds,
+        quotas=quotas,
         instance_role_arn=instance_role_arn,
         container_role_arn=container_role_arn,
         container_token=container_token,

@@ -8,7 +8,8 @@ managed policy) are also fixed by the schema's slot constraints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 
 from iamd.errors import LimitExceeded
 
@@ -40,6 +41,28 @@ class Quotas:
     # Fixed by AWS and by the schema (slot columns); listed for GetAccountSummary.
     access_keys_per_user: int = 2
     versions_per_policy: int = 5
+
+
+FIXED_QUOTAS = frozenset({"access_keys_per_user", "versions_per_policy"})
+
+
+def with_overrides(quotas: Quotas, settings: Iterable[str]) -> Quotas:
+    """``quotas`` with ``NAME=N`` settings applied; NAME is AWS's quota name (``UsersPerAccount``) or the
+    field name (``users_per_account``). Raises ValueError for an unknown or fixed quota or a bad number."""
+    by_name = {aws.lower(): field for field, aws in AWS_QUOTA_NAMES.items()}
+    by_name.update({f.name: f.name for f in fields(Quotas)})
+    changes: dict[str, int] = {}
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        field = by_name.get(name.strip().lower()) or by_name.get(name.strip())
+        if not sep or field is None:
+            raise ValueError(f"unknown quota {name.strip()!r} (expected NAME=N, e.g. UsersPerAccount=10000)")
+        if field in FIXED_QUOTAS:
+            raise ValueError(f"{name.strip()} is fixed by AWS and cannot be changed")
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ValueError(f"quota {name.strip()} needs a positive whole number, not {value.strip()!r}")
+        changes[field] = int(value)
+    return replace(quotas, **changes)
 
 
 # The names AWS uses for its quotas in LimitExceeded messages and in GetAccountSummary.
