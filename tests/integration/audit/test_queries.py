@@ -10,8 +10,10 @@ import orjson
 import pytest
 
 from iamd.audit.events import Draft, build_event
+from iamd.audit.generate import generate_policy, principal_events
 from iamd.audit.queries import BadNextToken, EventFilter, by_request_id, in_commit_order, lookup
 from iamd.audit.recorder import DatabaseRecorder, drain_orphans, event_row, spool_directory
+from iamd.audit.retention import prune
 from iamd.errors import AccessDenied
 from iamd.services.call import Caller
 from iamd.store import Database
@@ -131,3 +133,40 @@ def test_orphaned_spool_is_moved_once(database: Database) -> None:
     assert list(directory.glob("*.jsonl")) == []
     with database.read() as tx:
         assert [e["requestID"] for e in lookup(tx.connection, EventFilter()).events] == ["req-2", "req-1"]
+
+
+def test_prune_deletes_older_events(recorded: Database) -> None:
+    with recorded.transaction() as tx:
+        assert prune(tx.connection, T0 + timedelta(minutes=2)) == 2  # req-0 and req-1
+    with recorded.read() as tx:
+        assert [e["requestID"] for e in lookup(tx.connection, EventFilter()).events] == [
+            "req-4",
+            "req-3",
+            "req-2",
+        ]
+
+
+def test_generated_policy_from_the_trail(database: Database) -> None:
+    recorder = DatabaseRecorder(database, spool=False)
+    role_session = Caller(
+        "123456789012", "role_session", "arn:aws:sts::123456789012:assumed-role/app/s1", "AROAAPP:s1", "ASIAX"
+    )
+    for n, (caller, action, resource) in enumerate(
+        [
+            (ALICE, "iam:GetUser", ALICE.arn),
+            (role_session, "iam:ListRoles", "arn:aws:iam::123456789012:role/"),
+            (BOB, "iam:DeleteUser", BOB.arn),
+        ]
+    ):
+        used = draft(n, caller, action.split(":")[1])
+        used.decision = {"decision": "Allow", "action": action, "resource": resource, "enforced": True}
+        recorder.record_alone(used)
+    with database.read() as tx:
+        role_policy = generate_policy(
+            principal_events(tx.connection, "arn:aws:iam::123456789012:role/app", None)
+        )
+        alice_policy = generate_policy(principal_events(tx.connection, ALICE.arn, T0))
+    assert role_policy["Statement"] == [
+        {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "arn:aws:iam::123456789012:role/"}
+    ]
+    assert alice_policy["Statement"] == [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": ALICE.arn}]
