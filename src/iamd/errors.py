@@ -27,6 +27,7 @@ Anything that is not an IamdError becomes a ServiceFailure (500), logged with th
     │   ├── MalformedInput               400  MalformedInput (a Query value that is not of its type)
     │   ├── SerializationException       400  SerializationException (REST-JSON body not of its shape)
     │   ├── UnknownOperationException    404  UnknownOperationException (REST path matches no operation)
+    │   ├── InvalidAuthorizationMessage  400  InvalidAuthorizationMessageException (STS)
     │   └── AuthError                    (authentication and authorization)
     │       ├── MissingAuthenticationToken 403  MissingAuthenticationToken
     │       ├── IncompleteSignature      400  IncompleteSignature
@@ -215,3 +216,11 @@ class UnknownOperationException(ClientError):
     code = "UnknownOperationException"
     status = 404
     default_message = "The requested operation is not recognized by the service."
+
+
+class InvalidAuthorizationMessage(ClientError):
+    """STS DecodeAuthorizationMessage: not a message this server encoded, or changed (code and status from
+    the STS service model's InvalidAuthorizationMessageException)."""
+
+    code = "InvalidAuthorizationMessageException"
+    default_message = "The specified authorization message is not valid."

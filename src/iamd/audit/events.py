@@ -5,7 +5,8 @@ describes them (eventVersion 1.09). IAM is a global service whose events CloudTr
 us-east-1; STS events carry the region the request was signed for. CloudTrail leaves ``responseElements``
 out (null) for read-only calls except those that hand out credentials. iamd's own facts go into
 ``additionalEventData``: ``iamdDecision`` holds the policy decision (outcome, the statements that decided,
-the layer that lacked an Allow, AWS's message) and whether it was enforced.
+the layer that lacked an Allow, AWS's message) and whether it was enforced; a denied request's
+``encodedAuthorizationMessage`` is that decision as STS DecodeAuthorizationMessage decodes it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Draft:
     action: str | None = None
     resource: str | None = None
     decision: dict[str, Any] | None = None
+    # A denied request's decision sealed for STS DecodeAuthorizationMessage (services.sts).
+    encoded_authorization_message: str | None = None
     result: Any = None
     error: IamdError | None = None
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -123,6 +126,8 @@ def build_event(draft: Draft) -> dict[str, Any]:
     event["responseElements"] = response_elements
     if draft.decision is not None:
         event["additionalEventData"] = {"iamdDecision": draft.decision}
+        if draft.encoded_authorization_message is not None:
+            event["additionalEventData"]["encodedAuthorizationMessage"] = draft.encoded_authorization_message
     event.update(
         {
             "requestID": draft.request_id,

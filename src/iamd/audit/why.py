@@ -54,4 +54,8 @@ def explain(event: dict[str, Any]) -> list[str]:
     message = event.get("errorMessage") or decision.get("message")
     if message:
         lines.append(f"message:   {message}")
+    encoded = event.get("additionalEventData", {}).get("encodedAuthorizationMessage")
+    if encoded:  # decodes through STS like an AWS "Encoded authorization failure message"
+        lines.append(f"encoded:   {encoded}")
+        lines.append("decode:    aws sts decode-authorization-message --encoded-message <encoded>")
     return lines

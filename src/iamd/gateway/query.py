@@ -29,6 +29,7 @@ from iamd.gateway.key_use import KeyUseRecorder
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
 from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta
+from iamd.services.sts.authorization_messages import encoded_denial
 from iamd.store import Database, Transaction
 from iamd.wire.errors import render_query_error
 from iamd.wire.query import QUERY_CONTENT_TYPE, decode_query, encode_query_response
@@ -161,6 +162,7 @@ class QueryGateway:
                 except AccessDenied:
                     denied_action, denial = denial_of(self._authorizer, call, action, target)
                     draft.decided(target.resource, denied_action, denial, denied=True)
+                    draft.encoded_authorization_message = encoded_denial(call, denied_action, target, denial)
                     raise
                 draft.decided(target.resource, action, decision)
             result = draft.result = operation.handler(call, typed)
