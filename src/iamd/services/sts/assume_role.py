@@ -10,38 +10,19 @@ chaining); ExternalId as ``sts:ExternalId``; Policy and up to 10 PolicyArns as s
 
 from __future__ import annotations
 
-from typing import Any
-
-from iamd.errors import AccessDenied, InvalidParameterValue, ValidationError
-from iamd.model import Arn, Role
+from iamd.errors import AccessDenied, InvalidParameterValue
 from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.sts.sessions import (
-    credentials,
+    CarriedIdentity,
     expiry,
-    issue,
+    find_role,
+    issue_role_session,
     packed_policy_size,
+    role_duration,
     session_request,
-    tag_request_context,
     verify_mfa,
 )
-
-DEFAULT_DURATION = 3600
-ROLE_CHAINING_LIMIT = 3600
-
-
-def find_role(call: Call, role_arn: str) -> Role | None:
-    """The role an STS request names; ValidationError for text that is no ARN, None for no such role."""
-    try:
-        arn = Arn.parse(role_arn)
-    except ValueError:
-        raise ValidationError(
-            f"1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy constraint: "
-            "Member must satisfy ARN format"
-        ) from None
-    if arn.service != "iam" or arn.resource_type != "role" or not arn.account.isdigit():
-        return None
-    return call.tx.roles.find(arn.account, arn.resource_name)
 
 
 def _carried_tags(call: Call) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
@@ -88,26 +69,20 @@ def assume_role_target(call: Call, params: Params) -> Target:
         # Whatever the trust policy says (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
         raise AccessDenied("Roles may not be assumed by root accounts.")
     role = find_role(call, params["RoleArn"])
-    tags, transitive_keys = _session_tags(call, params)
-    source_identity = _source_identity(call, params)
+    carried = CarriedIdentity(*_session_tags(call, params), _source_identity(call, params))
     context: dict[str, ContextValue] = {"sts:RoleSessionName": params["RoleSessionName"]}
     if params.get("ExternalId") is not None:
         context["sts:ExternalId"] = params["ExternalId"]
-    if source_identity is not None:
-        context["sts:SourceIdentity"] = source_identity
-    if transitive_keys:
-        context["sts:TransitiveTagKeys"] = transitive_keys
-    context.update(tag_request_context(tags))
+    context.update(carried.trust_context())
     if params.get("SerialNumber") is not None and params.get("TokenCode") is not None:
         # The handler verifies the code before anything is issued; a wrong one fails the whole request.
         context["aws:MultiFactorAuthPresent"] = "true"
         context["aws:MultiFactorAuthAge"] = "0"
-    also = (("sts:TagSession",) if tags else ()) + (("sts:SetSourceIdentity",) if source_identity else ())
     return Target(
         params["RoleArn"],
         context,
         resource_policy=role.assume_role_policy_document if role is not None else None,
-        also_actions=also,
+        also_actions=carried.trust_actions(),
     )
 
 
@@ -119,51 +94,23 @@ def assume_role(call: Call, params: Params) -> Result:
             f"on resource: {params['RoleArn']}"
         )
     chaining = call.caller.kind == "role_session"
-    duration: int = params.get("DurationSeconds") or DEFAULT_DURATION
-    if chaining and duration > ROLE_CHAINING_LIMIT:
-        raise ValidationError(
-            "The requested DurationSeconds exceeds the 1 hour session limit "
-            "for roles assumed by role chaining."
-        )
-    if duration > role.max_session_duration:
-        raise ValidationError(
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-        )
+    duration = role_duration(params, role, chaining=chaining)
     request = session_request(params, transitive=True)
     tags, transitive_keys = _session_tags(call, params)
     packed = packed_policy_size(request.policy, request.policy_arns, tags)
     mfa_at = verify_mfa(call, params.get("SerialNumber"), params.get("TokenCode"))
-    source_identity = _source_identity(call, params)
-    session_name: str = params["RoleSessionName"]
-    session, token = issue(
+    carried = CarriedIdentity(tags, transitive_keys, _source_identity(call, params))
+    return issue_role_session(
         call,
-        account_id=role.account_id,
-        kind="role_session",
-        principal_id=role.id,
-        principal_arn=role.arn,
-        expires_at=expiry(call.now, duration),
-        session_name=session_name,
-        policy=request.policy,
-        policy_arns=request.policy_arns,
-        tags=tags,
-        transitive_tag_keys=transitive_keys,
-        source_identity=source_identity,
+        role,
+        params["RoleSessionName"],
+        expiry(call.now, duration),
+        request,
+        carried,
+        packed,
         mfa_authenticated_at=mfa_at,
         role_chain=chaining,
     )
-    call.tx.roles.record_use(role.id, call.now, call.meta.region)
-    result: dict[str, Any] = {
-        "Credentials": credentials(session, token),
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.id}:{session_name}",
-            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
-        },
-    }
-    if request.policy is not None or request.policy_arns or tags:
-        result["PackedPolicySize"] = packed
-    if source_identity is not None:
-        result["SourceIdentity"] = source_identity
-    return result
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -18,37 +18,31 @@ assertion's ``SessionNotOnOrAfter``. The ``SessionDuration`` attribute is not re
 console sessions only ("The DurationSeconds parameter is separate from the duration of a console session",
 API_AssumeRoleWithSAML.html). Credentials, session policies and PackedPolicySize are AssumeRole's
 (:mod:`iamd.services.sts.sessions`). The trust decision follows ``--auth-mode`` (audit: a would-be denial
-is logged and the session issued); the checks of the assertion never do.
+is logged and the session issued); the checks of the assertion never do (:mod:`iamd.services.sts.federation`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from iamd.auth.oidc import IDPRejectedClaim
 from iamd.auth.saml import ExpiredSamlResponse, InvalidSamlResponse, SamlAssertion, verify_response
-from iamd.errors import AccessDenied, ValidationError
 from iamd.model import Role, SamlProvider
-from iamd.policy import PolicySet, Principal, Request, evaluate
 from iamd.policy.variables import ContextValue
-from iamd.services import policies_of
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.saml_providers import checked_metadata, provider_uuid
-from iamd.services.sts.assume_role import DEFAULT_DURATION, find_role
+from iamd.services.sts.federation import issue_federated_session, trusted_role, unsigned_context
 from iamd.services.sts.sessions import (
     MAX_SESSION_TAGS,
-    credentials,
+    CarriedIdentity,
     expiry,
-    issue,
-    packed_policy_size,
+    role_duration,
     session_request,
-    tag_request_context,
 )
 
 ACTION: Final = "sts:AssumeRoleWithSAML"
@@ -59,8 +53,6 @@ PRINCIPAL_TAG_PREFIX: Final = _ATTRIBUTES + "PrincipalTag:"
 TRANSITIVE_TAGS_ATTRIBUTE: Final = _ATTRIBUTES + "TransitiveTagKeys"
 SOURCE_IDENTITY_ATTRIBUTE: Final = _ATTRIBUTES + "SourceIdentity"
 _SESSION_NAME: Final = re.compile(r"[a-zA-Z_0-9+=,.@-]{2,64}")
-_NOT_AUTHORIZED: Final = f"Not authorized to perform {ACTION}"
-log = logging.getLogger("iamd.sts")
 
 # Attributes AWS maps to saml:* keys (the "Mapping SAML attributes to AWS trust policy context keys"
 # table of https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html).
@@ -159,14 +151,8 @@ def _source_identity(assertion: SamlAssertion) -> str | None:
 
 def saml_context(call: Call, provider: SamlProvider, assertion: SamlAssertion) -> dict[str, ContextValue]:
     """The saml:* keys of the assertion, and the global keys an unsigned request has."""
-    meta = call.meta
     context: dict[str, ContextValue] = {
-        "aws:CurrentTime": meta.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:EpochTime": str(int(meta.now.timestamp())),
-        "aws:SourceIp": meta.source_ip,
-        "aws:UserAgent": meta.user_agent,
-        "aws:SecureTransport": "true" if meta.secure_transport else "false",
-        "aws:RequestedRegion": meta.region,
+        **unsigned_context(call),
         "saml:aud": assertion.recipient,
         "saml:iss": assertion.issuer,
         "saml:sub": assertion.subject,
@@ -181,26 +167,8 @@ def saml_context(call: Call, provider: SamlProvider, assertion: SamlAssertion) -
     return context
 
 
-def _trusted(role: Role, provider_arn: str, context: Mapping[str, ContextValue], actions: list[str]) -> bool:
-    """The trust policy (the only policy in play) allows every one of ``actions`` to the provider."""
-    compiled = policies_of.compile_text(role.assume_role_policy_document, with_principals=True)
-    if compiled is None:
-        return False
-    policies = PolicySet.of(resource=[compiled])
-    principal = Principal("federated", provider_arn, None)
-    return all(
-        evaluate(Request.build(principal, action, role.arn, role.account_id, context), policies).allowed
-        for action in actions
-    )
-
-
 def _duration(params: Params, assertion: SamlAssertion, role: Role, now: datetime) -> datetime:
-    requested: int = params.get("DurationSeconds") or DEFAULT_DURATION
-    if requested > role.max_session_duration:
-        raise ValidationError(
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-        )
-    ends = expiry(now, requested)
+    ends = expiry(now, role_duration(params, role))
     session_end = assertion.session_not_on_or_after
     if session_end is not None:
         if session_end <= now:
@@ -216,66 +184,18 @@ def assume_role_with_saml(call: Call, params: Params) -> Result:
     assertion = verify_response(params["SAMLAssertion"], metadata, call.now, provider_uuid(provider))
     _check_role_pair(assertion, role_arn, provider.arn)
     session_name = _session_name(assertion)
-    tags, transitive_keys = _session_tags(params, assertion)
-    source_identity = _source_identity(assertion)
-
-    role = find_role(call, role_arn)
-    context = saml_context(call, provider, assertion)
-    context["sts:RoleSessionName"] = session_name
-    if source_identity is not None:
-        context["sts:SourceIdentity"] = source_identity
-    if transitive_keys:
-        context["sts:TransitiveTagKeys"] = transitive_keys
-    context.update(tag_request_context(tags))
-    actions = (
-        [ACTION]
-        + (["sts:TagSession"] if tags else [])
-        + (["sts:SetSourceIdentity"] if source_identity else [])
-    )
-    if role is None:
-        raise AccessDenied(_NOT_AUTHORIZED)
-    if not _trusted(role, provider.arn, context, actions):
-        # The trust decision follows --auth-mode, as AssumeRoleWithWebIdentity's does; the assertion
-        # checks never do.
-        if call.deps.authorizer.mode != "audit":
-            raise AccessDenied(_NOT_AUTHORIZED)
-        log.warning("audit mode: would deny request %s: %s", call.meta.request_id, _NOT_AUTHORIZED)
-
+    carried = CarriedIdentity(*_session_tags(params, assertion), _source_identity(assertion))
+    context = {**saml_context(call, provider, assertion), "sts:RoleSessionName": session_name}
+    role = trusted_role(call, role_arn, provider.arn, ACTION, context, carried)
     expires_at = _duration(params, assertion, role, call.now)
-    request = session_request(params, transitive=False)
-    packed = packed_policy_size(request.policy, request.policy_arns, tags)
-    session, session_token = issue(
-        call,
-        account_id=role.account_id,
-        kind="role_session",
-        principal_id=role.id,
-        principal_arn=role.arn,
-        expires_at=expires_at,
-        session_name=session_name,
-        policy=request.policy,
-        policy_arns=request.policy_arns,
-        tags=tags,
-        transitive_tag_keys=transitive_keys,
-        source_identity=source_identity,
-    )
-    call.tx.roles.record_use(role.id, call.now, call.meta.region)
-    result: dict[str, Any] = {
-        "Credentials": credentials(session, session_token),
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.id}:{session_name}",
-            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
-        },
+    return {
+        **issue_federated_session(call, params, role, session_name, expires_at, carried),
         "Subject": assertion.subject,
         "SubjectType": assertion.subject_type,
         "Issuer": assertion.issuer,
         "Audience": assertion.recipient,  # the Recipient, as the API reference defines Audience
         "NameQualifier": name_qualifier(assertion.issuer, provider.account_id, provider.name),
     }
-    if request.policy is not None or request.policy_arns or tags:
-        result["PackedPolicySize"] = packed
-    if source_identity is not None:
-        result["SourceIdentity"] = source_identity
-    return result
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -1,5 +1,7 @@
 """What every STS operation that issues temporary credentials shares: access key ids, session policies,
-session tags, packed policy size, MFA checks, and the Credentials result.
+session tags, packed policy size, MFA checks, and the Credentials result; and what the three ways to a role
+session (AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML) share: finding the role, the requested
+duration, the trust policy's session keys and actions, and issuing the role session with its result.
 
 Sources: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (session policies, tags,
 PackedPolicySize, errors), https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html (session
@@ -22,6 +24,8 @@ from iamd.auth.keys import new_secret_access_key
 from iamd.auth.secrets import Secret
 from iamd.auth.session_tokens import Session, SessionTokens
 from iamd.errors import AccessDenied, ClientError, InvalidParameterValue, ValidationError
+from iamd.model import Arn, Role
+from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Params
 from iamd.services.iam.documents import check_document
 from iamd.services.iam.mfa_devices import verify_mfa_code
@@ -32,6 +36,8 @@ MAX_SESSION_TAGS: Final = 50
 # in percent, as AWS reports it. AWS does not publish its own budget; 2,048 compressed bytes admit the
 # largest inline session policy AWS accepts (2,048 characters) with room for tags and 10 policy ARNs.
 PACKED_BUDGET_BYTES: Final = 2048
+DEFAULT_ROLE_DURATION: Final = 3600
+ROLE_CHAINING_LIMIT: Final = 3600
 
 
 class PackedPolicyTooLarge(ClientError):
@@ -51,6 +57,32 @@ class SessionRequest:
     policy_arns: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
     transitive_tag_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedIdentity:
+    """The session tags, transitive tag keys and source identity a role session will carry, from wherever
+    the operation takes them (request, calling session, token claims, assertion attributes)."""
+
+    tags: tuple[tuple[str, str], ...]
+    transitive_tag_keys: tuple[str, ...]
+    source_identity: str | None
+
+    def trust_context(self) -> dict[str, ContextValue]:
+        """The keys the trust policy sees for them."""
+        context: dict[str, ContextValue] = {}
+        if self.source_identity is not None:
+            context["sts:SourceIdentity"] = self.source_identity
+        if self.transitive_tag_keys:
+            context["sts:TransitiveTagKeys"] = self.transitive_tag_keys
+        context.update(tag_request_context(self.tags))
+        return context
+
+    def trust_actions(self) -> tuple[str, ...]:
+        """The actions the trust policy must also allow for them."""
+        return (("sts:TagSession",) if self.tags else ()) + (
+            ("sts:SetSourceIdentity",) if self.source_identity else ()
+        )
 
 
 # -- access key ids ------------------------------------------------------------------------------------
@@ -81,6 +113,41 @@ def account_of_key_id(access_key_id: str) -> str | None:
 
 
 # -- request parts -------------------------------------------------------------------------------------
+
+
+def parse_role_arn(role_arn: str) -> Arn:
+    """The RoleArn parameter as an ARN; ValidationError for text that is no ARN."""
+    try:
+        return Arn.parse(role_arn)
+    except ValueError:
+        raise ValidationError(
+            f"1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy constraint: "
+            "Member must satisfy ARN format"
+        ) from None
+
+
+def find_role(call: Call, role_arn: str) -> Role | None:
+    """The role an STS request names; ValidationError for text that is no ARN, None for no such role."""
+    arn = parse_role_arn(role_arn)
+    if arn.service != "iam" or arn.resource_type != "role" or not arn.account.isdigit():
+        return None
+    return call.tx.roles.find(arn.account, arn.resource_name)
+
+
+def role_duration(params: Params, role: Role, *, chaining: bool = False) -> int:
+    """DurationSeconds, else one hour; at most one hour through role chaining, and never past the role's
+    MaxSessionDuration."""
+    duration: int = params.get("DurationSeconds") or DEFAULT_ROLE_DURATION
+    if chaining and duration > ROLE_CHAINING_LIMIT:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the 1 hour session limit "
+            "for roles assumed by role chaining."
+        )
+    if duration > role.max_session_duration:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        )
+    return duration
 
 
 def session_request(params: Params, *, transitive: bool) -> SessionRequest:
@@ -183,3 +250,49 @@ def credentials(session: Session, token: str) -> dict[str, Any]:
         "SessionToken": token,
         "Expiration": session.expires_at,
     }
+
+
+def issue_role_session(
+    call: Call,
+    role: Role,
+    session_name: str,
+    expires_at: datetime,
+    request: SessionRequest,
+    carried: CarriedIdentity,
+    packed: int,
+    *,
+    mfa_authenticated_at: datetime | None = None,
+    role_chain: bool = False,
+) -> dict[str, Any]:
+    """Issue a role session, record the role's use, and answer with the result members every role
+    session shares: Credentials, AssumedRoleUser, PackedPolicySize (when session policies or tags were
+    passed) and SourceIdentity."""
+    session, token = issue(
+        call,
+        account_id=role.account_id,
+        kind="role_session",
+        principal_id=role.id,
+        principal_arn=role.arn,
+        expires_at=expires_at,
+        session_name=session_name,
+        policy=request.policy,
+        policy_arns=request.policy_arns,
+        tags=carried.tags,
+        transitive_tag_keys=carried.transitive_tag_keys,
+        source_identity=carried.source_identity,
+        mfa_authenticated_at=mfa_authenticated_at,
+        role_chain=role_chain,
+    )
+    call.tx.roles.record_use(role.id, call.now, call.meta.region)
+    result: dict[str, Any] = {
+        "Credentials": credentials(session, token),
+        "AssumedRoleUser": {
+            "AssumedRoleId": f"{role.id}:{session_name}",
+            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
+        },
+    }
+    if request.policy is not None or request.policy_arns or carried.tags:
+        result["PackedPolicySize"] = packed
+    if carried.source_identity is not None:
+        result["SourceIdentity"] = carried.source_identity
+    return result

@@ -14,12 +14,11 @@ and the source identity come from the token's ``https://aws.amazon.com/tags`` an
 and need ``sts:TagSession`` and ``sts:SetSourceIdentity`` in the trust policy. Credentials, session
 policies, durations and PackedPolicySize are AssumeRole's (:mod:`iamd.services.sts.sessions`). The trust
 decision follows ``--auth-mode`` (audit: a would-be denial is logged and the session issued); the token
-checks never do.
+checks never do (:mod:`iamd.services.sts.federation`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -32,28 +31,16 @@ from iamd.auth.oidc import (
     unverified_claims,
     verify_token,
 )
-from iamd.errors import AccessDenied, ValidationError
-from iamd.model import Arn, OidcProvider, Role
-from iamd.policy import PolicySet, Principal, Request, evaluate
+from iamd.model import OidcProvider
 from iamd.policy.variables import ContextValue
-from iamd.services import policies_of
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.oidc_providers import provider_arn
-from iamd.services.sts.assume_role import DEFAULT_DURATION, find_role
-from iamd.services.sts.sessions import (
-    credentials,
-    expiry,
-    issue,
-    packed_policy_size,
-    session_request,
-    tag_request_context,
-)
+from iamd.services.sts.federation import issue_federated_session, trusted_role, unsigned_context
+from iamd.services.sts.sessions import CarriedIdentity, expiry, parse_role_arn, role_duration
 
 ACTION: Final = "sts:AssumeRoleWithWebIdentity"
 TAGS_CLAIM: Final = "https://aws.amazon.com/tags"
 SOURCE_IDENTITY_CLAIM: Final = "https://aws.amazon.com/source_identity"
-_NOT_AUTHORIZED: Final = f"Not authorized to perform {ACTION}"
-log = logging.getLogger("iamd.sts")
 
 
 def _issuer(token: str) -> str:
@@ -61,16 +48,6 @@ def _issuer(token: str) -> str:
     if not isinstance(issuer, str) or not issuer:
         raise InvalidIdentityToken("Missing a required claim: iss")
     return issuer
-
-
-def _role_account(role_arn: str) -> str:
-    try:
-        return Arn.parse(role_arn).account
-    except ValueError:
-        raise ValidationError(
-            f"1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy constraint: "
-            "Member must satisfy ARN format"
-        ) from None
 
 
 def _provider(call: Call, account_id: str, issuer: str) -> OidcProvider:
@@ -113,14 +90,8 @@ def trust_context(
     call: Call, provider: OidcProvider, token: VerifiedToken, session_name: str
 ) -> dict[str, ContextValue]:
     prefix = provider_id(provider.url)
-    meta = call.meta
     context: dict[str, ContextValue] = {
-        "aws:CurrentTime": meta.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:EpochTime": str(int(meta.now.timestamp())),
-        "aws:SourceIp": meta.source_ip,
-        "aws:UserAgent": meta.user_agent,
-        "aws:SecureTransport": "true" if meta.secure_transport else "false",
-        "aws:RequestedRegion": meta.region,
+        **unsigned_context(call),
         "aws:FederatedProvider": provider.arn,
         "sts:RoleSessionName": session_name,
         f"{prefix}:aud": token.audience,
@@ -136,89 +107,25 @@ def trust_context(
     return context
 
 
-def _trusted(
-    role: Role, provider: OidcProvider, context: Mapping[str, ContextValue], actions: list[str]
-) -> bool:
-    """The trust policy (the only policy in play) allows every one of ``actions`` to the provider."""
-    compiled = policies_of.compile_text(role.assume_role_policy_document, with_principals=True)
-    if compiled is None:
-        return False
-    policies = PolicySet.of(resource=[compiled])
-    principal = Principal("federated", provider.arn, None)
-    return all(
-        evaluate(Request.build(principal, action, role.arn, role.account_id, context), policies).allowed
-        for action in actions
-    )
-
-
 def assume_role_with_web_identity(call: Call, params: Params) -> Result:
     token_text: str = params["WebIdentityToken"]
     role_arn: str = params["RoleArn"]
     session_name: str = params["RoleSessionName"]
-    provider = _provider(call, _role_account(role_arn), _issuer(token_text))
+    provider = _provider(call, parse_role_arn(role_arn).account, _issuer(token_text))
     keys = call.deps.oidc_keys.keys_for(provider.url, key_id=token_key_id(token_text))
     token = verify_token(
         token_text, issuer_url=provider.url, client_ids=provider.client_ids, keys=keys, now=call.now
     )
-    tags, transitive_keys = _session_tags(token.claims)
-    source_identity = _source_identity(token.claims)
-
-    role = find_role(call, role_arn)
+    carried = CarriedIdentity(*_session_tags(token.claims), _source_identity(token.claims))
     context = trust_context(call, provider, token, session_name)
-    if source_identity is not None:
-        context["sts:SourceIdentity"] = source_identity
-    if transitive_keys:
-        context["sts:TransitiveTagKeys"] = transitive_keys
-    context.update(tag_request_context(tags))
-    actions = (
-        [ACTION]
-        + (["sts:TagSession"] if tags else [])
-        + (["sts:SetSourceIdentity"] if source_identity else [])
-    )
-    if role is None:
-        raise AccessDenied(_NOT_AUTHORIZED)
-    if not _trusted(role, provider, context, actions):
-        if call.deps.authorizer.mode != "audit":
-            raise AccessDenied(_NOT_AUTHORIZED)
-        log.warning("audit mode: would deny request %s: %s", call.meta.request_id, _NOT_AUTHORIZED)
-
-    duration: int = params.get("DurationSeconds") or DEFAULT_DURATION
-    if duration > role.max_session_duration:
-        raise ValidationError(
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-        )
-    request = session_request(params, transitive=False)
-    packed = packed_policy_size(request.policy, request.policy_arns, tags)
-    session, session_token = issue(
-        call,
-        account_id=role.account_id,
-        kind="role_session",
-        principal_id=role.id,
-        principal_arn=role.arn,
-        expires_at=expiry(call.now, duration),
-        session_name=session_name,
-        policy=request.policy,
-        policy_arns=request.policy_arns,
-        tags=tags,
-        transitive_tag_keys=transitive_keys,
-        source_identity=source_identity,
-    )
-    call.tx.roles.record_use(role.id, call.now, call.meta.region)
-    result: dict[str, Any] = {
-        "Credentials": credentials(session, session_token),
+    role = trusted_role(call, role_arn, provider.arn, ACTION, context, carried)
+    expires_at = expiry(call.now, role_duration(params, role))
+    return {
+        **issue_federated_session(call, params, role, session_name, expires_at, carried),
         "SubjectFromWebIdentityToken": token.subject,
-        "AssumedRoleUser": {
-            "AssumedRoleId": f"{role.id}:{session_name}",
-            "Arn": f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
-        },
         "Provider": provider.arn,
         "Audience": token.audience,
     }
-    if request.policy is not None or request.policy_arns or tags:
-        result["PackedPolicySize"] = packed
-    if source_identity is not None:
-        result["SourceIdentity"] = source_identity
-    return result
 
 
 OPERATIONS: dict[str, Operation] = {
