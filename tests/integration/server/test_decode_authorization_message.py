@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from tests.integration.server.audit_support import request_id_of, run_audit, the_event
 from tests.integration.server.harness import ACCOUNT_ID, RunningServer, unique
+from tests.integration.server.test_sts_support import allow, make_role, new_user, session_client, trust
 
 DENY_CREATE_USER = {
     "Version": "2012-10-17",
@@ -115,6 +116,29 @@ def test_a_condition_of_the_deny_statement_is_shown(iamd_server: RunningServer) 
             {"key": "aws:SourceIp", "values": {"items": [{"value": "127.0.0.0/8"}, {"value": "::1/128"}]}}
         ]
     }
+
+
+def test_a_role_session_is_named_as_in_awss_example(iamd_server: RunningServer) -> None:
+    # AWS's CLI example: principals hold the role's id (AROA...), context.principal the session's
+    # id (AROA...:session) and its assumed-role ARN.
+    user_name, key_id, secret = new_user(iamd_server, allow("sts:AssumeRole"))
+    user_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{user_name}"
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "NoRoles", "Effect": "Deny", "Action": "iam:ListRoles", "Resource": "*"}],
+    }
+    role_arn = make_role(iamd_server, trust({"AWS": user_arn}), deny)
+    sts = iamd_server.client("sts", key_id, secret)
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="ana")["Credentials"]
+    error = _denied(session_client(iamd_server, "iam", credentials).list_roles)
+    document = _decode(iamd_server, _encoded(iamd_server, error))
+    role_id = iamd_server.client("iam").get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]["RoleId"]
+    [statement] = document["matchedStatements"]["items"]
+    assert statement["statementId"] == "NoRoles"
+    assert statement["principals"] == {"items": [{"value": role_id}]}
+    principal = document["context"]["principal"]
+    assert principal["id"] == f"{role_id}:ana"
+    assert principal["arn"] == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_arn.rsplit('/', 1)[1]}/ana"
 
 
 def test_decoding_needs_sts_decode_authorization_message(iamd_server: RunningServer) -> None:
