@@ -1,4 +1,5 @@
-"""Pieces every IAM resource module uses: ARNs, tags, pagination results, boundary and tag context.
+"""Pieces every IAM resource module uses: ARNs, tags, pagination results, boundary and tag context, and
+the tag operations of resources a request names by ARN.
 
 Result mappings use the member names of the IAM service model (``UserName``, ``CreateDate``, ...);
 ``iamd.wire`` encodes them. Datetimes stay datetimes.
@@ -6,15 +7,16 @@ Result mappings use the member names of the IAM service model (``UserName``, ``C
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from iamd.errors import InvalidInput, NoSuchEntity
 from iamd.model import Tag, iam_arn
 from iamd.policy.variables import ContextValue
 from iamd.services import policies_of
 from iamd.services.authorize import tag_context
-from iamd.services.call import Call, Params, Target
+from iamd.services.call import Call, Params, Result, Target
 from iamd.store import Page
 
 T = TypeVar("T")
@@ -97,3 +99,70 @@ def boundary_result(arn: str | None) -> dict[str, str] | None:
     if arn is None:
         return None
     return {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn}
+
+
+# -- tags of resources named by ARN (the identity providers) -------------------------------------------
+
+
+class ArnTagged(Protocol):
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def arn(self) -> str: ...
+
+    @property
+    def tags(self) -> tuple[Tag, ...]: ...
+
+
+class ArnTagStore(Protocol):
+    def find(self, arn: str) -> ArnTagged | None: ...
+
+    def tag(self, arn: str, tags: Sequence[Tag]) -> None: ...
+
+    def untag(self, arn: str, keys: Sequence[str]) -> None: ...
+
+    def list_tags(self, arn: str) -> tuple[Tag, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ArnTaggedResource:
+    """Tag, Untag and List...Tags of a resource the request names by ARN in ``arn_member``, and the
+    authorization target that carries its tags. ``existing`` raises the resource's NoSuchEntity for an
+    ARN that names nothing in the caller's account."""
+
+    arn_member: str
+    store: Callable[[Call], ArnTagStore]
+    existing: Callable[[Call, str], ArnTagged]
+
+    def tag(self, call: Call, params: Params) -> Result:
+        self.store(call).tag(self.existing(call, params[self.arn_member]).arn, tags_in(params))
+        return {}
+
+    def untag(self, call: Call, params: Params) -> Result:
+        self.store(call).untag(self.existing(call, params[self.arn_member]).arn, params["TagKeys"])
+        return {}
+
+    def list_tags(self, call: Call, params: Params) -> Result:
+        """Paged by position: Marker is the index of the next tag."""
+        tags = self.store(call).list_tags(self.existing(call, params[self.arn_member]).arn)
+        start = int(params["Marker"]) if str(params.get("Marker") or "").isdigit() else 0
+        size = params.get("MaxItems") or 100
+        page = tags[start : start + size]
+        result: dict[str, Any] = {"Tags": tags_out(page), "IsTruncated": start + size < len(tags)}
+        if result["IsTruncated"]:
+            result["Marker"] = str(start + size)
+        return result
+
+    def target(self, call: Call, params: Params, context: dict[str, Any] | None = None) -> Target:
+        """The resource's ARN with its tags (none for another account's or a missing resource)."""
+        arn: str = params[self.arn_member]
+        found = self.store(call).find(arn)
+        tags = found.tags if found is not None and found.account_id == call.account_id else ()
+        return Target(arn, {**resource_tag_context(tags), **(context or {})})
+
+    def tagging_target(self, call: Call, params: Params) -> Target:
+        return self.target(call, params, request_tag_context(params))
+
+    def untagging_target(self, call: Call, params: Params) -> Target:
+        return self.target(call, params, {"aws:TagKeys": tuple(params["TagKeys"])})

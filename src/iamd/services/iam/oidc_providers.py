@@ -15,9 +15,9 @@ from typing import Any
 
 from iamd.auth.oidc import issuer_url_allowed, provider_id
 from iamd.errors import InvalidInput, NoSuchEntity
-from iamd.model import OidcProvider, Tag
+from iamd.model import OidcProvider
 from iamd.services.call import Call, Operation, Params, Result, Target
-from iamd.services.iam.common import request_tag_context, resource_tag_context, tags_in, tags_out
+from iamd.services.iam.common import ArnTaggedResource, request_tag_context, tags_in, tags_out
 
 _THUMBPRINT = re.compile(r"[0-9A-Fa-f]{40}")
 
@@ -114,64 +114,28 @@ def remove_client_id(call: Call, params: Params) -> Result:
     return {}
 
 
-def tag_provider(call: Call, params: Params) -> Result:
-    call.tx.oidc_providers.tag(_existing(call, params["OpenIDConnectProviderArn"]).arn, tags_in(params))
-    return {}
-
-
-def untag_provider(call: Call, params: Params) -> Result:
-    call.tx.oidc_providers.untag(_existing(call, params["OpenIDConnectProviderArn"]).arn, params["TagKeys"])
-    return {}
-
-
-def list_provider_tags(call: Call, params: Params) -> Result:
-    tags: tuple[Tag, ...] = call.tx.oidc_providers.list_tags(
-        _existing(call, params["OpenIDConnectProviderArn"]).arn
-    )
-    start = int(params["Marker"]) if str(params.get("Marker") or "").isdigit() else 0
-    size = params.get("MaxItems") or 100
-    page = tags[start : start + size]
-    result: dict[str, Any] = {"Tags": tags_out(page), "IsTruncated": start + size < len(tags)}
-    if result["IsTruncated"]:
-        result["Marker"] = str(start + size)
-    return result
-
-
 # -- authorization targets -----------------------------------------------------------------------------
-
-
-def _provider_target(call: Call, params: Params, context: dict[str, Any] | None = None) -> Target:
-    arn: str = params["OpenIDConnectProviderArn"]
-    provider = call.tx.oidc_providers.find(arn)
-    tags = provider.tags if provider is not None and provider.account_id == call.account_id else ()
-    return Target(arn, {**resource_tag_context(tags), **(context or {})})
 
 
 def _create_target(call: Call, params: Params) -> Target:
     return Target(provider_arn(call.account_id, params["Url"]), request_tag_context(params))
 
 
-def _tagging_target(call: Call, params: Params) -> Target:
-    return _provider_target(call, params, request_tag_context(params))
-
-
-def _untagging_target(call: Call, params: Params) -> Target:
-    return _provider_target(call, params, {"aws:TagKeys": tuple(params["TagKeys"])})
-
-
 def _list_target(call: Call, _params: Params) -> Target:
     return Target(f"arn:aws:iam::{call.account_id}:oidc-provider/*")
 
 
+_TAGGED = ArnTaggedResource("OpenIDConnectProviderArn", lambda call: call.tx.oidc_providers, _existing)
+
 OPERATIONS: dict[str, Operation] = {
     "CreateOpenIDConnectProvider": Operation(create_provider, _create_target),
-    "GetOpenIDConnectProvider": Operation(get_provider, _provider_target, writes=False),
+    "GetOpenIDConnectProvider": Operation(get_provider, _TAGGED.target, writes=False),
     "ListOpenIDConnectProviders": Operation(list_providers, _list_target, writes=False),
-    "DeleteOpenIDConnectProvider": Operation(delete_provider, _provider_target),
-    "UpdateOpenIDConnectProviderThumbprint": Operation(update_thumbprints, _provider_target),
-    "AddClientIDToOpenIDConnectProvider": Operation(add_client_id, _provider_target),
-    "RemoveClientIDFromOpenIDConnectProvider": Operation(remove_client_id, _provider_target),
-    "TagOpenIDConnectProvider": Operation(tag_provider, _tagging_target),
-    "UntagOpenIDConnectProvider": Operation(untag_provider, _untagging_target),
-    "ListOpenIDConnectProviderTags": Operation(list_provider_tags, _provider_target, writes=False),
+    "DeleteOpenIDConnectProvider": Operation(delete_provider, _TAGGED.target),
+    "UpdateOpenIDConnectProviderThumbprint": Operation(update_thumbprints, _TAGGED.target),
+    "AddClientIDToOpenIDConnectProvider": Operation(add_client_id, _TAGGED.target),
+    "RemoveClientIDFromOpenIDConnectProvider": Operation(remove_client_id, _TAGGED.target),
+    "TagOpenIDConnectProvider": Operation(_TAGGED.tag, _TAGGED.tagging_target),
+    "UntagOpenIDConnectProvider": Operation(_TAGGED.untag, _TAGGED.untagging_target),
+    "ListOpenIDConnectProviderTags": Operation(_TAGGED.list_tags, _TAGGED.target, writes=False),
 }

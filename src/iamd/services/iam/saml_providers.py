@@ -15,9 +15,9 @@ from typing import Any
 
 from iamd.auth.saml import IdpMetadata, InvalidMetadata, parse_metadata
 from iamd.errors import InvalidInput, NoSuchEntity
-from iamd.model import SamlProvider, Tag
+from iamd.model import SamlProvider
 from iamd.services.call import Call, Operation, Params, Result, Target
-from iamd.services.iam.common import request_tag_context, resource_tag_context, tags_in, tags_out
+from iamd.services.iam.common import ArnTaggedResource, request_tag_context, tags_in, tags_out
 
 ENCRYPTION_ALLOWED = "Allowed"
 
@@ -120,60 +120,26 @@ def delete_provider(call: Call, params: Params) -> Result:
     return {}
 
 
-def tag_provider(call: Call, params: Params) -> Result:
-    call.tx.saml_providers.tag(existing(call, params["SAMLProviderArn"]).arn, tags_in(params))
-    return {}
-
-
-def untag_provider(call: Call, params: Params) -> Result:
-    call.tx.saml_providers.untag(existing(call, params["SAMLProviderArn"]).arn, params["TagKeys"])
-    return {}
-
-
-def list_provider_tags(call: Call, params: Params) -> Result:
-    tags: tuple[Tag, ...] = call.tx.saml_providers.list_tags(existing(call, params["SAMLProviderArn"]).arn)
-    start = int(params["Marker"]) if str(params.get("Marker") or "").isdigit() else 0
-    size = params.get("MaxItems") or 100
-    page = tags[start : start + size]
-    result: dict[str, Any] = {"Tags": tags_out(page), "IsTruncated": start + size < len(tags)}
-    if result["IsTruncated"]:
-        result["Marker"] = str(start + size)
-    return result
-
-
 # -- authorization targets (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html)
-
-
-def _provider_target(call: Call, params: Params, context: dict[str, Any] | None = None) -> Target:
-    arn: str = params["SAMLProviderArn"]
-    provider = call.tx.saml_providers.find(arn)
-    tags = provider.tags if provider is not None and provider.account_id == call.account_id else ()
-    return Target(arn, {**resource_tag_context(tags), **(context or {})})
 
 
 def _create_target(call: Call, params: Params) -> Target:
     return Target(provider_arn(call.account_id, params["Name"]), request_tag_context(params))
 
 
-def _tagging_target(call: Call, params: Params) -> Target:
-    return _provider_target(call, params, request_tag_context(params))
-
-
-def _untagging_target(call: Call, params: Params) -> Target:
-    return _provider_target(call, params, {"aws:TagKeys": tuple(params["TagKeys"])})
-
-
 def _list_target(call: Call, _params: Params) -> Target:
     return Target(f"arn:aws:iam::{call.account_id}:saml-provider/*")
 
 
+_TAGGED = ArnTaggedResource("SAMLProviderArn", lambda call: call.tx.saml_providers, existing)
+
 OPERATIONS: dict[str, Operation] = {
     "CreateSAMLProvider": Operation(create_provider, _create_target),
-    "GetSAMLProvider": Operation(get_provider, _provider_target, writes=False),
+    "GetSAMLProvider": Operation(get_provider, _TAGGED.target, writes=False),
     "ListSAMLProviders": Operation(list_providers, _list_target, writes=False),
-    "UpdateSAMLProvider": Operation(update_provider, _provider_target),
-    "DeleteSAMLProvider": Operation(delete_provider, _provider_target),
-    "TagSAMLProvider": Operation(tag_provider, _tagging_target),
-    "UntagSAMLProvider": Operation(untag_provider, _untagging_target),
-    "ListSAMLProviderTags": Operation(list_provider_tags, _provider_target, writes=False),
+    "UpdateSAMLProvider": Operation(update_provider, _TAGGED.target),
+    "DeleteSAMLProvider": Operation(delete_provider, _TAGGED.target),
+    "TagSAMLProvider": Operation(_TAGGED.tag, _TAGGED.tagging_target),
+    "UntagSAMLProvider": Operation(_TAGGED.untag, _TAGGED.untagging_target),
+    "ListSAMLProviderTags": Operation(_TAGGED.list_tags, _TAGGED.target, writes=False),
 }
