@@ -28,7 +28,7 @@ from iamd.gateway.identity import identify
 from iamd.gateway.key_use import KeyUseRecorder
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
-from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta
+from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta, Target
 from iamd.services.sts.authorization_messages import encoded_denial
 from iamd.store import Database, Transaction
 from iamd.wire.errors import render_query_error
@@ -118,6 +118,16 @@ class QueryGateway:
             return render_query_error(ServiceFailure(), request_id, service.name)
         return response
 
+    def _explain_denial(self, draft: Draft, call: Call, action: str, target: Target) -> None:
+        """Keep why a request was denied for its audit event. The client's answer is AccessDenied whatever
+        happens here, so a failure to explain is logged, never turned into a 500."""
+        try:
+            denied_action, denial = denial_of(self._authorizer, call, action, target)
+            draft.decided(target.resource, denied_action, denial, denied=True)
+            draft.encoded_authorization_message = encoded_denial(call, denied_action, target, denial)
+        except Exception:
+            log.exception("request %s: explaining its denial failed", draft.request_id)
+
     def _process(
         self,
         service: QueryService,
@@ -160,9 +170,7 @@ class QueryGateway:
                 try:
                     decision = self._authorizer.authorize(call, action, target)
                 except AccessDenied:
-                    denied_action, denial = denial_of(self._authorizer, call, action, target)
-                    draft.decided(target.resource, denied_action, denial, denied=True)
-                    draft.encoded_authorization_message = encoded_denial(call, denied_action, target, denial)
+                    self._explain_denial(draft, call, action, target)
                     raise
                 draft.decided(target.resource, action, decision)
             result = draft.result = operation.handler(call, typed)
