@@ -1,5 +1,5 @@
 """Pieces every IAM resource module uses: ARNs, tags, pagination results, boundary and tag context, and
-the tag operations of resources a request names by ARN.
+the tag operations of resources a request names by ARN or by name.
 
 Result mappings use the member names of the IAM service model (``UserName``, ``CreateDate``, ...);
 ``iamd.wire`` encodes them. Datetimes stay datetimes.
@@ -166,3 +166,37 @@ class ArnTaggedResource:
 
     def untagging_target(self, call: Call, params: Params) -> Target:
         return self.target(call, params, {"aws:TagKeys": tuple(params["TagKeys"])})
+
+
+# -- tags of resources named by name in the caller's account (users, roles) ------------------------------
+
+
+class NameTagStore(Protocol):
+    def tag(self, account_id: str, name: str, tags: Sequence[Tag]) -> None: ...
+
+    def untag(self, account_id: str, name: str, keys: Sequence[str]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NameTaggedResource:
+    """Tag and Untag of a resource the request names in ``name_member`` (the repository raises its
+    NoSuchEntity), with their authorization targets built by ``target_of`` (the resource's own target
+    with tags). List...Tags stays with each resource: their paging differs."""
+
+    name_member: str
+    store: Callable[[Call], NameTagStore]
+    target_of: Callable[[Call, str, dict[str, Any] | None], Target]
+
+    def tag(self, call: Call, params: Params) -> Result:
+        self.store(call).tag(call.account_id, params[self.name_member], tags_in(params))
+        return {}
+
+    def untag(self, call: Call, params: Params) -> Result:
+        self.store(call).untag(call.account_id, params[self.name_member], params["TagKeys"])
+        return {}
+
+    def tagging_target(self, call: Call, params: Params) -> Target:
+        return self.target_of(call, params[self.name_member], request_tag_context(params))
+
+    def untagging_target(self, call: Call, params: Params) -> Target:
+        return self.target_of(call, params[self.name_member], {"aws:TagKeys": tuple(params["TagKeys"])})

@@ -17,6 +17,7 @@ from iamd.errors import InvalidInput, MalformedPolicyDocument, UnmodifiableEntit
 from iamd.model import Role, Tag
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
+    NameTaggedResource,
     arn_of,
     boundary_context,
     boundary_result,
@@ -227,16 +228,6 @@ def delete_role(call: Call, params: Params) -> Result:
     return {}
 
 
-def tag_role(call: Call, params: Params) -> Result:
-    call.tx.roles.tag(call.account_id, params["RoleName"], tags_in(params))
-    return {}
-
-
-def untag_role(call: Call, params: Params) -> Result:
-    call.tx.roles.untag(call.account_id, params["RoleName"], params["TagKeys"])
-    return {}
-
-
 def list_role_tags(call: Call, params: Params) -> Result:
     return tags_page_result(call.tx.roles.list_tags(call.account_id, params["RoleName"]), params)
 
@@ -262,17 +253,11 @@ def _bounded_role_target(call: Call, params: Params) -> Target:
     return existing_role_target(call, params["RoleName"], with_boundary=True)
 
 
-def _tagging_target(call: Call, params: Params) -> Target:
-    return existing_role_target(call, params["RoleName"], request_tag_context(params))
-
-
-def _untagging_target(call: Call, params: Params) -> Target:
-    return existing_role_target(call, params["RoleName"], {"aws:TagKeys": tuple(params["TagKeys"])})
-
-
 def _boundary_target(call: Call, params: Params) -> Target:
     return existing_role_target(call, params["RoleName"], boundary_context(params.get("PermissionsBoundary")))
 
+
+_TAGGED = NameTaggedResource("RoleName", lambda call: call.tx.roles, existing_role_target)
 
 OPERATIONS: dict[str, Operation] = {
     "CreateRole": Operation(create_role, create_role_target),
@@ -282,8 +267,8 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateRoleDescription": Operation(update_role_description, _bounded_role_target),
     "UpdateAssumeRolePolicy": Operation(update_assume_role_policy, _bounded_role_target),
     "DeleteRole": Operation(delete_role, _bounded_role_target),
-    "TagRole": Operation(tag_role, _tagging_target),
-    "UntagRole": Operation(untag_role, _untagging_target),
+    "TagRole": Operation(_TAGGED.tag, _TAGGED.tagging_target),
+    "UntagRole": Operation(_TAGGED.untag, _TAGGED.untagging_target),
     "ListRoleTags": Operation(list_role_tags, _role_target, writes=False),
     "PutRolePermissionsBoundary": Operation(put_role_permissions_boundary, _boundary_target),
     "DeleteRolePermissionsBoundary": Operation(delete_role_permissions_boundary, _bounded_role_target),

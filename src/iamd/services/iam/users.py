@@ -11,6 +11,7 @@ from iamd.auth.keys import new_user_id
 from iamd.model import User
 from iamd.services.call import Call, Operation, Params, Result, Target
 from iamd.services.iam.common import (
+    NameTaggedResource,
     arn_of,
     boundary_context,
     boundary_result,
@@ -121,16 +122,6 @@ def list_users(call: Call, params: Params) -> Result:
     return page_result(page, "Users", lambda u: user_result(u, with_tags=False))
 
 
-def tag_user(call: Call, params: Params) -> Result:
-    call.tx.users.tag(call.account_id, params["UserName"], tags_in(params))
-    return {}
-
-
-def untag_user(call: Call, params: Params) -> Result:
-    call.tx.users.untag(call.account_id, params["UserName"], params["TagKeys"])
-    return {}
-
-
 def list_user_tags(call: Call, params: Params) -> Result:
     tags = call.tx.users.list_tags(call.account_id, params["UserName"])
     return {"Tags": tags_out(tags), "IsTruncated": False}
@@ -151,17 +142,11 @@ def _user_target(call: Call, params: Params) -> Target:
     return existing_user_target(call, params["UserName"])
 
 
-def _tagging_target(call: Call, params: Params) -> Target:
-    return existing_user_target(call, params["UserName"], request_tag_context(params))
-
-
-def _untagging_target(call: Call, params: Params) -> Target:
-    return existing_user_target(call, params["UserName"], {"aws:TagKeys": tuple(params["TagKeys"])})
-
-
 def _boundary_target(call: Call, params: Params) -> Target:
     return existing_user_target(call, params["UserName"], boundary_context(params.get("PermissionsBoundary")))
 
+
+_TAGGED = NameTaggedResource("UserName", lambda call: call.tx.users, existing_user_target)
 
 OPERATIONS: dict[str, Operation] = {
     "CreateUser": Operation(create_user, create_user_target),
@@ -169,8 +154,8 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateUser": Operation(update_user, _user_target),
     "DeleteUser": Operation(delete_user, _user_target),
     "ListUsers": Operation(list_users, lambda call, params: list_target(call, "user", params), writes=False),
-    "TagUser": Operation(tag_user, _tagging_target),
-    "UntagUser": Operation(untag_user, _untagging_target),
+    "TagUser": Operation(_TAGGED.tag, _TAGGED.tagging_target),
+    "UntagUser": Operation(_TAGGED.untag, _TAGGED.untagging_target),
     "ListUserTags": Operation(list_user_tags, _user_target, writes=False),
     "PutUserPermissionsBoundary": Operation(put_user_permissions_boundary, _boundary_target),
     "DeleteUserPermissionsBoundary": Operation(delete_user_permissions_boundary, _user_target),
