@@ -21,7 +21,7 @@ from iamd.model import Role
 from iamd.policy import PolicySet, Principal, Request, evaluate
 from iamd.policy.variables import ContextValue
 from iamd.services import policies_of
-from iamd.services.call import Call, Params
+from iamd.services.call import Call, Handler, Operation, Params, Target
 from iamd.services.sts.sessions import (
     CarriedIdentity,
     find_role,
@@ -94,3 +94,9 @@ def issue_federated_session(
     request = session_request(params, transitive=False)
     packed = packed_policy_size(request.policy, request.policy_arns, carried.tags)
     return issue_role_session(call, role, session_name, expires_at, request, carried, packed)
+
+
+def unsigned_operation(handler: Handler) -> Operation:
+    """Taken unsigned, and authorized by the trust policy inside the handler: the token or the signed
+    assertion is the caller's proof."""
+    return Operation(handler, lambda call, params: Target(params["RoleArn"]), signed=False, authorized=False)

@@ -34,9 +34,14 @@ from iamd.auth.oidc import IDPRejectedClaim
 from iamd.auth.saml import ExpiredSamlResponse, InvalidSamlResponse, SamlAssertion, verify_response
 from iamd.model import Role, SamlProvider
 from iamd.policy.variables import ContextValue
-from iamd.services.call import Call, Operation, Params, Result, Target
+from iamd.services.call import Call, Operation, Params, Result
 from iamd.services.iam.saml_providers import checked_metadata, provider_uuid
-from iamd.services.sts.federation import issue_federated_session, trusted_role, unsigned_context
+from iamd.services.sts.federation import (
+    issue_federated_session,
+    trusted_role,
+    unsigned_context,
+    unsigned_operation,
+)
 from iamd.services.sts.sessions import (
     MAX_SESSION_TAGS,
     CarriedIdentity,
@@ -199,11 +204,5 @@ def assume_role_with_saml(call: Call, params: Params) -> Result:
 
 
 OPERATIONS: dict[str, Operation] = {
-    # Unsigned, and authorized by the trust policy inside the handler: the signed assertion is the proof.
-    "AssumeRoleWithSAML": Operation(
-        assume_role_with_saml,
-        lambda call, params: Target(params["RoleArn"]),
-        signed=False,
-        authorized=False,
-    ),
+    "AssumeRoleWithSAML": unsigned_operation(assume_role_with_saml),
 }

@@ -33,9 +33,14 @@ from iamd.auth.oidc import (
 )
 from iamd.model import OidcProvider
 from iamd.policy.variables import ContextValue
-from iamd.services.call import Call, Operation, Params, Result, Target
+from iamd.services.call import Call, Operation, Params, Result
 from iamd.services.iam.oidc_providers import provider_arn
-from iamd.services.sts.federation import issue_federated_session, trusted_role, unsigned_context
+from iamd.services.sts.federation import (
+    issue_federated_session,
+    trusted_role,
+    unsigned_context,
+    unsigned_operation,
+)
 from iamd.services.sts.sessions import CarriedIdentity, expiry, parse_role_arn, role_duration
 
 ACTION: Final = "sts:AssumeRoleWithWebIdentity"
@@ -129,11 +134,5 @@ def assume_role_with_web_identity(call: Call, params: Params) -> Result:
 
 
 OPERATIONS: dict[str, Operation] = {
-    # Unsigned, and authorized by the trust policy inside the handler: the token is the caller's proof.
-    "AssumeRoleWithWebIdentity": Operation(
-        assume_role_with_web_identity,
-        lambda call, params: Target(params["RoleArn"]),
-        signed=False,
-        authorized=False,
-    ),
+    "AssumeRoleWithWebIdentity": unsigned_operation(assume_role_with_web_identity),
 }
