@@ -28,7 +28,7 @@ import orjson
 log = logging.getLogger("iamd.audit")
 
 SPOOL_DIR = "audit-spool"
-FLUSH_INTERVAL_SECONDS = 0.02
+FLUSH_INTERVAL_SECONDS = 0.1
 ROTATE_BYTES = 4 * 1024 * 1024
 
 Rows = list[dict[str, Any]]
