@@ -47,3 +47,8 @@ def fingerprint(key: Ed25519PublicKey) -> str:
     """SHA-256 of the raw public key, hex (the digest's ``digestPublicKeyFingerprint``)."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()
+
+
+def published_public_key(data_dir: Path) -> bytes:
+    """The PEM to serve at ``/_iamd/audit/public-key`` (the key pair is created on first use)."""
+    return public_key_pem(load_or_create_signing_key(data_dir).public_key())
