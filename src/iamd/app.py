@@ -4,12 +4,14 @@ except the ``iamd serve`` command and uvicorn (``iamd.app:create_app`` in each w
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 
+from iamd.audit.keys import PUBLIC_KEY_FILE, load_or_create_signing_key, published_public_key
 from iamd.auth.authenticate import AuthConfig
 from iamd.auth.oidc import JwksCache
 from iamd.auth.secrets import MasterKeyError, SecretBox, generate_master_key, load_master_key
@@ -67,6 +69,17 @@ def secret_box(config: ServerConfig) -> SecretBox:
         raise StartupError(f"cannot load the master key: {error}") from error
 
 
+def audit_public_key(config: ServerConfig) -> Callable[[], bytes | None]:
+    """The published audit signing key for ``/_iamd/audit/public-key``. An ephemeral server exports
+    nothing, so it serves a key only if the data directory already holds one."""
+    data_dir = config.data_dir
+    assert data_dir is not None
+    if config.ephemeral:
+        path = data_dir / PUBLIC_KEY_FILE
+        return lambda: path.read_bytes() if path.is_file() else None
+    return lambda: published_public_key(data_dir)
+
+
 def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
     config = config.resolved()
     assert config.data_dir is not None
@@ -85,6 +98,8 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         )
 
     first_root = bootstrap_database() if bootstrap_now else None
+    if bootstrap_now and not config.ephemeral:
+        load_or_create_signing_key(config.data_dir)  # once, here, rather than racing between workers
 
     def reset() -> None:
         database.reset()
@@ -112,6 +127,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         reset=reset if config.ephemeral else None,
         oidc_issuer=BuiltinIssuer(config.data_dir),
         extra_routes=endpoints.routes,
+        audit_public_key=audit_public_key(config),
     )
     return Parts(database, box, app, first_root, endpoints)
 

@@ -36,6 +36,7 @@ def make_app(
     reset: Callable[[], None] | None = None,
     oidc_issuer: BuiltinIssuer | None = None,
     extra_routes: Sequence[Route] = (),
+    audit_public_key: Callable[[], bytes | None] = lambda: None,
 ) -> Starlette:
     async def query_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -55,6 +56,13 @@ def make_app(
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def public_key(_request: Request) -> Response:
+        pem = await run_in_threadpool(audit_public_key)
+        if pem is None:
+            message = "This server publishes no audit signing key (ephemeral mode exports nothing)."
+            return JSONResponse({"error": "NoAuditSigningKey", "message": message}, status_code=404)
+        return Response(pem, media_type="text/plain")
+
     async def reset_endpoint(_request: Request) -> Response:
         assert reset is not None
         await run_in_threadpool(reset)
@@ -63,6 +71,7 @@ def make_app(
     routes = [
         Route("/", query_endpoint, methods=["GET", "POST"]),
         Route("/_iamd/health", health, methods=["GET"]),
+        Route("/_iamd/audit/public-key", public_key, methods=["GET"]),
     ]
     if reset is not None:
         routes.append(Route("/_iamd/reset", reset_endpoint, methods=["POST"]))
