@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 
@@ -20,6 +21,8 @@ from iamd.config import ServerConfig
 from iamd.credentials_endpoints import CredentialEndpoints, credential_endpoints
 from iamd.gateway.asgi import make_app
 from iamd.gateway.query import QueryGateway
+from iamd.observability.metrics import Metrics, policy_compile_cache_counts
+from iamd.observability.routes import operating_routes
 from iamd.oidc_issuer import BuiltinIssuer
 from iamd.services.accounts import RootCredentials, bootstrap
 from iamd.services.authorize import Authorizer
@@ -80,6 +83,16 @@ def audit_public_key(config: ServerConfig) -> Callable[[], bytes | None]:
     return lambda: published_public_key(data_dir)
 
 
+def ping(database: Database) -> Callable[[], None]:
+    """Readiness: the database answers a trivial query."""
+
+    def run() -> None:
+        with database.read() as tx:
+            tx.connection.execute(text("SELECT 1")).one()
+
+    return run
+
+
 def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
     config = config.resolved()
     assert config.data_dir is not None
@@ -106,6 +119,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         bootstrap_database()
 
     authorizer = Authorizer(config.auth_mode)
+    metrics = Metrics(policy_compile_cache_counts)
     gateway = QueryGateway(
         database=database,
         resolver_for=lambda tx: TransactionKeyResolver(tx, box),
@@ -113,6 +127,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         clock=clock,
         authorizer=authorizer,
         auth=AuthConfig(max_skew=timedelta(seconds=config.max_skew_seconds)),
+        metrics=metrics,
     )
     endpoints = credential_endpoints(
         database,
@@ -126,7 +141,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         gateway,
         reset=reset if config.ephemeral else None,
         oidc_issuer=BuiltinIssuer(config.data_dir),
-        extra_routes=endpoints.routes,
+        extra_routes=[*endpoints.routes, *operating_routes(ping(database), metrics)],
         audit_public_key=audit_public_key(config),
     )
     return Parts(database, box, app, first_root, endpoints)

@@ -11,6 +11,7 @@ ServiceFailure logged with the request id, never a traceback to the client."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -26,6 +27,7 @@ from iamd.clock import Clock
 from iamd.errors import AccessDenied, IamdError, InvalidAction, ServiceFailure
 from iamd.gateway.identity import identify
 from iamd.gateway.key_use import KeyUseRecorder
+from iamd.observability.metrics import Metrics
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
 from iamd.services.call import ANONYMOUS, Call, Dependencies, OperationTable, RequestMeta, Target
@@ -68,6 +70,7 @@ class QueryGateway:
         authorizer: Authorizer,
         auth: AuthConfig,
         recorder: Recorder | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._database = database
         self._audit = recorder or recorder_for(database)
@@ -76,6 +79,7 @@ class QueryGateway:
         self._deps = deps
         self._clock = clock
         self._authorizer = authorizer
+        self._metrics = metrics or Metrics()
         # Temporary credentials are sealed with the master key, so every worker verifies them alike.
         self._sessions = SessionTokens(deps.box)
         self._services = {
@@ -88,8 +92,19 @@ class QueryGateway:
         return self._services["sts" if params.get("Version") == STS_VERSION else "iam"]
 
     def handle(self, http: HttpRequest, params: Mapping[str, str], client: ClientInfo) -> Response:
-        request_id = str(uuid.uuid4())
+        started = time.perf_counter()
         service = self.service_for(params)
+        response = self._handle(service, http, params, client)
+        # Only the operation table's names become labels: the client's Action text could be anything.
+        action = params.get("Action", "")
+        operation = action if action in service.operations else "unknown"
+        self._metrics.observe_request(service.name, operation, response[0], time.perf_counter() - started)
+        return response
+
+    def _handle(
+        self, service: QueryService, http: HttpRequest, params: Mapping[str, str], client: ClientInfo
+    ) -> Response:
+        request_id = str(uuid.uuid4())
         draft = Draft(
             request_id,
             service.name,
@@ -123,6 +138,8 @@ class QueryGateway:
         happens here, so a failure to explain is logged, never turned into a 500."""
         try:
             denied_action, denial = denial_of(self._authorizer, call, action, target)
+            if denial is not None:
+                self._metrics.count_decision(denial.decision)
             draft.decided(target.resource, denied_action, denial, denied=True)
             draft.encoded_authorization_message = encoded_denial(call, denied_action, target, denial)
         except Exception:
@@ -172,6 +189,7 @@ class QueryGateway:
                 except AccessDenied:
                     self._explain_denial(draft, call, action, target)
                     raise
+                self._metrics.count_decision(decision.decision)
                 draft.decided(target.resource, action, decision)
             result = draft.result = operation.handler(call, typed)
             if authenticated is not None and operation.writes:

@@ -1,0 +1,1 @@
+"""Operating iamd: Prometheus metrics, readiness, structured logs."""
