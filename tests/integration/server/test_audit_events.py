@@ -241,6 +241,7 @@ def test_cli_why_explains_a_denial(iamd_server: RunningServer) -> None:
     iam, user = iamd_server.user_client("iam", None)
     with pytest.raises(ClientError) as caught:
         iam.list_roles()
+    the_event(iamd_server, request_id_of(caught.value))  # out of the spool and in the database
     result = run_audit(iamd_server, "why", request_id_of(caught.value))
     assert result.exit_code == 0, result.output
     assert f"principal: arn:aws:iam::{ACCOUNT_ID}:user/{user}" in result.output
