@@ -137,6 +137,13 @@ def announce_credential_endpoints(config: ServerConfig, parts: Parts, token_gene
     envvar="IAMD_CONTAINER_TOKEN",
     help="Authorization token of the container endpoint (default: generated and printed at start).",
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object per line (time, level, logger, message, request_id).",
+)
 def serve(
     host: str,
     port: int,
@@ -153,11 +160,18 @@ def serve(
     instance_role_arn: str | None,
     container_role_arn: str | None,
     container_token: str | None,
+    log_format: str,
 ) -> None:
     """Run the IAM, STS and Access Analyzer endpoint."""
+    import logging.config
+
     import uvicorn
 
     from iamd.app import StartupError, build
+    from iamd.observability.logging import log_config
+
+    logging_config = log_config("json" if log_format == "json" else "text")
+    logging.config.dictConfig(logging_config)  # start-up too; uvicorn applies it again in each worker
 
     if ephemeral and workers > 1:
         raise click.UsageError("--ephemeral keeps state in one process; it cannot run with --workers > 1")
@@ -196,7 +210,9 @@ def serve(
     announce_credential_endpoints(config, parts, token_generated)
     sys.stderr.flush()
     if ephemeral:
-        uvicorn.run(parts.app, host=host, port=port, access_log=False, log_level="warning")
+        uvicorn.run(
+            parts.app, host=host, port=port, access_log=False, log_level="warning", log_config=logging_config
+        )
         return
     parts.database.close()
     os.environ.update(config.to_env())
@@ -208,4 +224,5 @@ def serve(
         workers=workers,
         access_log=False,
         log_level="warning",
+        log_config=logging_config,
     )

@@ -27,6 +27,7 @@ from iamd.clock import Clock
 from iamd.errors import AccessDenied, IamdError, InvalidAction, ServiceFailure
 from iamd.gateway.identity import identify
 from iamd.gateway.key_use import KeyUseRecorder
+from iamd.observability.logging import request_context
 from iamd.observability.metrics import Metrics
 from iamd.services import iam, sts
 from iamd.services.authorize import Authorizer
@@ -93,8 +94,10 @@ class QueryGateway:
 
     def handle(self, http: HttpRequest, params: Mapping[str, str], client: ClientInfo) -> Response:
         started = time.perf_counter()
+        request_id = str(uuid.uuid4())
         service = self.service_for(params)
-        response = self._handle(service, http, params, client)
+        with request_context(request_id):  # every log record of this request carries its id
+            response = self._handle(service, http, params, client, request_id)
         # Only the operation table's names become labels: the client's Action text could be anything.
         action = params.get("Action", "")
         operation = action if action in service.operations else "unknown"
@@ -102,9 +105,13 @@ class QueryGateway:
         return response
 
     def _handle(
-        self, service: QueryService, http: HttpRequest, params: Mapping[str, str], client: ClientInfo
+        self,
+        service: QueryService,
+        http: HttpRequest,
+        params: Mapping[str, str],
+        client: ClientInfo,
+        request_id: str,
     ) -> Response:
-        request_id = str(uuid.uuid4())
         draft = Draft(
             request_id,
             service.name,
