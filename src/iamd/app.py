@@ -143,6 +143,7 @@ def build(config: ServerConfig, *, bootstrap_now: bool = True) -> Parts:
         oidc_issuer=BuiltinIssuer(config.data_dir),
         extra_routes=[*endpoints.routes, *operating_routes(ping(database), metrics)],
         audit_public_key=audit_public_key(config),
+        on_shutdown=[gateway.close],
     )
     return Parts(database, box, app, first_root, endpoints)
 

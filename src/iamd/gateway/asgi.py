@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -37,7 +38,11 @@ def make_app(
     oidc_issuer: BuiltinIssuer | None = None,
     extra_routes: Sequence[Route] = (),
     audit_public_key: Callable[[], bytes | None] = lambda: None,
+    on_shutdown: Sequence[Callable[[], None]] = (),
 ) -> Starlette:
+    """``on_shutdown`` runs when the server stops, after uvicorn has answered the requests in flight and
+    before the process exits (uvicorn re-raises SIGTERM then, which skips ``atexit``)."""
+
     async def query_endpoint(request: Request) -> Response:
         body = await request.body()
         scope = request.scope
@@ -78,7 +83,17 @@ def make_app(
     if oidc_issuer is not None:
         routes += oidc_issuer_routes(oidc_issuer)
     routes += extra_routes  # the credential endpoints (iamd.credentials_endpoints), when configured
-    return Starlette(routes=routes)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        for step in on_shutdown:
+            try:
+                await run_in_threadpool(step)
+            except Exception:
+                log.exception("shutdown step %s failed", getattr(step, "__qualname__", step))
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def oidc_issuer_routes(issuer: BuiltinIssuer) -> list[Route]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from iamd.audit.decisions import denial_of
 from iamd.audit.events import Draft
-from iamd.audit.recorder import Recorder, recorder_for
+from iamd.audit.recorder import DatabaseRecorder, Recorder, recorder_for
 from iamd.auth.authenticate import AccessKeyResolver, AuthConfig, authenticate
 from iamd.auth.session_tokens import SessionTokens
 from iamd.auth.sigv4 import HttpRequest
@@ -87,6 +87,12 @@ class QueryGateway:
             name: QueryService(name, load_service_model(name), operations, AuthConfig(auth.max_skew, (name,)))
             for name, operations in (("iam", iam.OPERATIONS), ("sts", sts.OPERATIONS))
         }
+
+    def close(self) -> None:
+        """At shutdown: move the audit events still spooled into the database (rather than leaving them
+        for the next start or ``iamd audit`` command to drain)."""
+        if isinstance(self._audit, DatabaseRecorder):
+            self._audit.flush()
 
     def service_for(self, params: Mapping[str, str]) -> QueryService:
         """IAM and STS share the endpoint; the API version tells them apart."""
