@@ -80,6 +80,8 @@ def iamd_server(workers: int) -> Iterator[Server]:
         args = [sys.executable, "-m", "iamd", "serve", "--port", str(port), "--data-dir", data_dir]
         args += ["--workers", str(workers), "--account-id", ACCOUNT_ID]
         args += ["--root-access-key-id", KEY_ID, "--root-secret-access-key", SECRET]
+        # The CreateUser runs add tens of thousands of users: past AWS's default of 5,000 per account.
+        args += ["--quota", "UsersPerAccount=1000000"]
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server = Server("iamd", f"http://127.0.0.1:{port}", process)
         try:
