@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -161,9 +164,8 @@ def export_command(
     database_url: str | None,
     data_dir: Path | None,
 ) -> None:
-    """Write new events as CloudTrail log files (gzip JSON per account and hour) with signed digests."""
-    import time
-
+    """Write new events as CloudTrail log files (gzip JSON per account and hour) with signed digests.
+    With --follow, keep going until SIGINT or SIGTERM, which end it between runs, never mid-export."""
     from iamd.audit.export import ExportHead, export, head_key, load_heads, save_heads
     from iamd.audit.keys import load_or_create_signing_key
     from iamd.audit.queries import in_commit_order
@@ -174,6 +176,7 @@ def export_command(
     database = _open(config)
     if settle is None:
         settle = 60 if database.dialect == "postgresql" else 0
+    stop, restore = _stop_on_signals() if follow else (threading.Event(), lambda: None)
     try:
         while True:
             heads = load_heads(config.data_dir)
@@ -190,9 +193,26 @@ def export_command(
             )
             if not follow:
                 return
-            time.sleep(interval)
+            if stop.wait(interval):
+                click.echo("stopped")
+                return
     finally:
+        restore()
         database.close()
+
+
+def _stop_on_signals() -> tuple[threading.Event, Callable[[], None]]:
+    """An event SIGINT and SIGTERM set (instead of interrupting whatever runs), and how to put the
+    previous handlers back. An export cut in the middle would leave a digest its head never recorded."""
+    stop = threading.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda _sig, _frame: stop.set()) for sig in signals}
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return stop, restore
 
 
 def _now() -> datetime:
