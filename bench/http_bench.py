@@ -74,7 +74,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], probe: str) -> Non
 
 
 @contextlib.contextmanager
-def iamd_server(workers: int) -> Iterator[Server]:
+def iamd_server(workers: int, *, audit: bool = True) -> Iterator[Server]:
+    """iamd as deployed; ``audit=False`` builds every audit event and drops it (IAMD_AUDIT_SINK=none), the
+    reference for what recording costs."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="iamd-bench-") as data_dir:
         args = [sys.executable, "-m", "iamd", "serve", "--port", str(port), "--data-dir", data_dir]
@@ -82,7 +84,10 @@ def iamd_server(workers: int) -> Iterator[Server]:
         args += ["--root-access-key-id", KEY_ID, "--root-secret-access-key", SECRET]
         # The CreateUser runs add tens of thousands of users: past AWS's default of 5,000 per account.
         args += ["--quota", "UsersPerAccount=1000000"]
-        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("IAMD_", "AWS_"))}
+        if not audit:
+            env["IAMD_AUDIT_SINK"] = "none"
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         server = Server("iamd", f"http://127.0.0.1:{port}", process)
         try:
             wait_until_up(server.url, process, "/_iamd/health")
@@ -216,18 +221,28 @@ def measure(
     return results
 
 
-def print_table(iamd: dict[tuple[str, int], Figures], moto: dict[tuple[str, int], Figures] | None) -> None:
-    header = f"| {'operation':26} | c  | iamd req/s | p50 ms | p99 ms | moto req/s | iamd/moto |"
+Results = dict[tuple[str, int], Figures]
+
+
+def print_table(iamd: Results, moto: Results | None, unaudited: Results | None) -> None:
+    header = (
+        f"| {'operation':26} | c  | iamd req/s | p50 ms | p99 ms | moto req/s | iamd/moto "
+        "| audit to nowhere req/s | audit on/off |"
+    )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for (name, connections), mine in iamd.items():
-        theirs = moto.get((name, connections)) if moto else None
+    for key, mine in iamd.items():
+        name, connections = key
+        theirs = moto.get(key) if moto else None
+        bare = unaudited.get(key) if unaudited else None
         ratio = f"{mine.rps / theirs.rps:9.1f}x" if theirs and theirs.rps else "        -"
         moto_rps = f"{theirs.rps:10.0f}" if theirs else "         -"
+        bare_rps = f"{bare.rps:22.0f}" if bare else " " * 21 + "-"
+        share = f"{mine.rps / bare.rps:11.0%}" if bare and bare.rps else " " * 10 + "-"
         errors = f" ({mine.errors} errors)" if mine.errors else ""
         print(
             f"| {name:26} | {connections:<2} | {mine.rps:10.0f} | {mine.p50_ms:6.1f} | {mine.p99_ms:6.1f} "
-            f"| {moto_rps} | {ratio} |{errors}"
+            f"| {moto_rps} | {ratio} | {bare_rps} | {share} |{errors}"
         )
 
 
@@ -237,17 +252,26 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000, help="users created before ListUsers")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-moto", action="store_true")
+    parser.add_argument(
+        "--compare-audit",
+        action="store_true",
+        help="also run iamd with audit events dropped (the cost of recording)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench-http` installs it (Debian package wrk)")
     with tempfile.TemporaryDirectory() as workdir:
         with iamd_server(args.workers) as server:
             iamd = measure(server, args.duration, args.users, 2500, Path(workdir))
+        unaudited = None
+        if args.compare_audit:
+            with iamd_server(args.workers, audit=False) as server:
+                unaudited = measure(server, args.duration, args.users, 2500, Path(workdir))
         moto = None
         if not args.skip_moto:
             with moto_server() as server:
                 moto = measure(server, args.duration, args.users, 400, Path(workdir))
-    print_table(iamd, moto)
+    print_table(iamd, moto, unaudited)
 
 
 if __name__ == "__main__":
