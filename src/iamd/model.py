@@ -76,6 +76,11 @@ class Tag:
     value: str
 
 
+def root_arn(account_id: str) -> str:
+    """The ARN of an account's root user."""
+    return f"arn:aws:iam::{account_id}:root"
+
+
 @dataclass(frozen=True, slots=True)
 class Account:
     id: str  # 12 digits
@@ -84,7 +89,7 @@ class Account:
 
     @property
     def root_arn(self) -> str:
-        return f"arn:aws:iam::{self.id}:root"
+        return root_arn(self.id)
 
 
 @dataclass(frozen=True, slots=True)

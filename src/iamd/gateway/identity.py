@@ -12,7 +12,7 @@ from __future__ import annotations
 from iamd.auth.authenticate import Authenticated
 from iamd.auth.session_tokens import Session, SessionTokens
 from iamd.errors import InvalidClientTokenId
-from iamd.model import Arn
+from iamd.model import Arn, root_arn
 from iamd.services.call import Caller
 from iamd.store import Transaction
 
@@ -46,14 +46,15 @@ def _long_term_caller(
     tx: Transaction, access_key_id: str, principal_id: str, account_id: str, session: Session | None = None
 ) -> Caller:
     if principal_id == account_id:
-        account = tx.accounts.find(account_id)
-        if account is None:
+        # A long-term root key's row references its account, so the account exists; a session token
+        # outlives nothing in the database, so its account is looked up.
+        if session is not None and tx.accounts.find(account_id) is None:
             raise InvalidClientTokenId()
         return Caller(
-            account_id=account.id,
+            account_id=account_id,
             kind="root",
-            arn=account.root_arn,
-            user_id=account.id,
+            arn=root_arn(account_id),
+            user_id=account_id,
             access_key_id=access_key_id,
             session=session,
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, Select, bindparam, delete, select, update
 
 from iamd.errors import NoSuchEntity
 from iamd.model import Tag, User
@@ -39,10 +39,26 @@ USER_DEPENDENTS: tuple[Dependent, ...] = (
 
 
 # Prebuilt: GetUser/GetRole and authorization are hot paths.
-_BY_NAME = select(users).where(
+def _with_tags(*conditions: Any) -> Select[Any]:
+    """A user and its tags in one round trip: the LEFT JOIN gives a row per tag, or one row without."""
+    return (
+        select(users, user_tags.c.key.label("tag_key"), user_tags.c.value.label("tag_value"))
+        .outerjoin(user_tags, user_tags.c.owner_id == users.c.id)
+        .where(*conditions)
+        .order_by(user_tags.c.key_lower)
+    )
+
+
+_BY_NAME = _with_tags(
     users.c.account_id == bindparam("account_id"), users.c.name_lower == bindparam("name_lower")
 )
-_BY_ID = select(users).where(users.c.id == bindparam("id"))
+_BY_ID = _with_tags(users.c.id == bindparam("id"))
+
+
+def _one_with_tags(rows: Sequence[Row[Any]]) -> User | None:
+    if not rows:
+        return None
+    return to_user(rows[0], tuple(Tag(r.tag_key, r.tag_value) for r in rows if r.tag_key is not None))
 
 
 def not_found(name: str) -> NoSuchEntity:
@@ -94,10 +110,8 @@ class Users(Repository):
         return user
 
     def find(self, account_id: str, name: str) -> User | None:
-        row = self.connection.execute(
-            _BY_NAME, {"account_id": account_id, "name_lower": name.lower()}
-        ).first()
-        return None if row is None else to_user(row, list_tags(self.connection, user_tags, row.id))
+        rows = self.connection.execute(_BY_NAME, {"account_id": account_id, "name_lower": name.lower()}).all()
+        return _one_with_tags(rows)
 
     def get(self, account_id: str, name: str) -> User:
         """GetUser; NoSuchEntity with AWS's message when there is no such user."""
@@ -107,8 +121,7 @@ class Users(Repository):
         return user
 
     def find_by_id(self, user_id: str) -> User | None:
-        row = self.connection.execute(_BY_ID, {"id": user_id}).first()
-        return None if row is None else to_user(row, list_tags(self.connection, user_tags, row.id))
+        return _one_with_tags(self.connection.execute(_BY_ID, {"id": user_id}).all())
 
     def list(
         self,
