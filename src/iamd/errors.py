@@ -23,6 +23,11 @@ Anything that is not an IamdError becomes a ServiceFailure (500), logged with th
     │   ├── PasswordPolicyViolation      400  PasswordPolicyViolation
     │   ├── EntityTemporarilyUnmodifiable 409 EntityTemporarilyUnmodifiable
     │   ├── InvalidAuthenticationCode    403  InvalidAuthenticationCode
+    │   ├── InvalidIdentityToken         400  InvalidIdentityToken (web identity and SAML)
+    │   ├── ExpiredIdentityToken         400  ExpiredTokenException (STS model's wire code)
+    │   ├── IDPRejectedClaim             403  IDPRejectedClaim
+    │   ├── IDPCommunicationError        400  IDPCommunicationError
+    │   ├── PackedPolicyTooLarge         400  PackedPolicyTooLarge
     │   ├── MissingAction                400  MissingAction (Query request without Action)
     │   ├── MalformedInput               400  MalformedInput (a Query value that is not of its type)
     │   ├── SerializationException       400  SerializationException (REST-JSON body not of its shape)
@@ -142,6 +147,35 @@ class InvalidAuthenticationCode(ClientError):
     code = "InvalidAuthenticationCode"
     status = 403
     default_message = "Authentication code for device is not valid."
+
+
+class InvalidIdentityToken(ClientError):
+    """A web identity token or SAML response STS cannot accept."""
+
+    code = "InvalidIdentityToken"
+    default_message = "The web identity token that was passed could not be validated by AWS."
+
+
+class ExpiredIdentityToken(ClientError):
+    """An expired web identity token or SAML response (``ExpiredTokenException``, the STS wire code)."""
+
+    code = "ExpiredTokenException"
+    default_message = "Token expired"
+
+
+class IDPRejectedClaim(ClientError):
+    code = "IDPRejectedClaim"
+    status = 403
+
+
+class IDPCommunicationError(ClientError):
+    code = "IDPCommunicationError"
+    default_message = "Couldn't retrieve verification key from your identity provider."
+
+
+class PackedPolicyTooLarge(ClientError):
+    code = "PackedPolicyTooLarge"
+    default_message = "Packed policy consumes more than the allotted space, please use smaller policy."
 
 
 class AuthError(ClientError):

@@ -38,7 +38,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from iamd.errors import ClientError
+from iamd.errors import ExpiredIdentityToken, IDPCommunicationError, InvalidIdentityToken
 
 ALGORITHMS: Final = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
 EXPIRY_SKEW_SECONDS: Final = 300  # AWS accepts a token up to five minutes past its exp
@@ -49,31 +49,6 @@ LONGEST_MAX_AGE: Final = 86400
 REFRESH_INTERVAL: Final = 30
 FAILURE_BACKOFF: Final = 5  # seconds in which an unreachable issuer is not asked again
 MAX_DOCUMENT_BYTES: Final = 512 * 1024
-
-
-class InvalidIdentityToken(ClientError):
-    code = "InvalidIdentityToken"
-    default_message = "The web identity token that was passed could not be validated by AWS."
-
-
-class ExpiredIdentityToken(ClientError):
-    """STS's ``ExpiredTokenException`` (the wire code, as in the STS service model) for web identity."""
-
-    code = "ExpiredTokenException"
-    default_message = "Token expired"
-
-
-class IDPRejectedClaim(ClientError):
-    code = "IDPRejectedClaim"
-    status = 403
-
-
-_UNREACHABLE: Final = "Couldn't retrieve verification key from your identity provider."
-
-
-class IDPCommunicationError(ClientError):
-    code = "IDPCommunicationError"
-    default_message = _UNREACHABLE
 
 
 # -- issuers -------------------------------------------------------------------------------------------
@@ -316,7 +291,7 @@ class JwksCache:
             # Do not hold a request for an issuer that just failed; keys held so far still serve.
             if cached is not None:
                 return cached.keys
-            raise IDPCommunicationError(_UNREACHABLE)
+            raise IDPCommunicationError()
         try:
             keys, max_age = self._discover(issuer_url)
         except IDPCommunicationError:

@@ -33,7 +33,7 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignatu
 from signxml.exceptions import InvalidInput as SignxmlInvalidInput
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
-from iamd.errors import ClientError
+from iamd.errors import ExpiredIdentityToken, InvalidIdentityToken
 
 SAML: Final = "urn:oasis:names:tc:SAML:2.0:assertion"
 SAMLP: Final = "urn:oasis:names:tc:SAML:2.0:protocol"
@@ -49,18 +49,8 @@ _REGIONAL_SIGNIN: Final = re.compile(r"https://(?:[a-z0-9-]+\.)?signin\.aws\.ama
 _MAX_DOCUMENT_BYTES: Final = 1024 * 1024
 
 
-class InvalidSamlResponse(ClientError):
-    """STS's InvalidIdentityToken, as AssumeRoleWithSAML answers a response it cannot accept."""
-
-    code = "InvalidIdentityToken"
-    default_message = "Invalid SAML response"
-
-
-class ExpiredSamlResponse(ClientError):
-    """STS's ``ExpiredTokenException`` (the wire code of the STS service model), with AWS's message."""
-
-    code = "ExpiredTokenException"
-    default_message = "Token must be redeemed within 5 minutes of issuance"
+# AWS's message for an expired SAML response.
+SAML_EXPIRED = "Token must be redeemed within 5 minutes of issuance"
 
 
 class InvalidMetadata(ValueError):
@@ -165,7 +155,7 @@ def decode_response(encoded: str) -> bytes:
     try:
         return base64.b64decode("".join(encoded.split()), validate=True)
     except (ValueError, binascii.Error):
-        raise InvalidSamlResponse("Invalid base64 SAMLResponse") from None
+        raise InvalidIdentityToken("Invalid base64 SAMLResponse") from None
 
 
 def _signed(
@@ -192,17 +182,17 @@ def _verified_assertion(
     if root.find(f"{{{DS}}}Signature") is not None:
         response = _signed(document, "./", idp.certificates, now)
         if response is None or response.tag != f"{{{SAMLP}}}Response":
-            raise InvalidSamlResponse("Response signature invalid")
+            raise InvalidIdentityToken("Response signature invalid")
         assertions = response.findall(f"{{{SAML}}}Assertion")
         if len(assertions) != 1:
-            raise InvalidSamlResponse("Responses must contain exactly one Assertion")
+            raise InvalidIdentityToken("Responses must contain exactly one Assertion")
         return assertions[0]
     if root.find(f"{{{SAML}}}Assertion/{{{DS}}}Signature") is not None:
         assertion = _signed(document, f"./{{{SAML}}}Assertion/", idp.certificates, now)
         if assertion is None or assertion.tag != f"{{{SAML}}}Assertion":
-            raise InvalidSamlResponse("Response signature invalid")
+            raise InvalidIdentityToken("Response signature invalid")
         return assertion
-    raise InvalidSamlResponse("Response signature invalid")
+    raise InvalidIdentityToken("Response signature invalid")
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -222,7 +212,7 @@ def _attributes(assertion: etree._Element) -> dict[str, tuple[str, ...]]:
 def _check_status(root: etree._Element) -> None:
     status = root.find(f"{{{SAMLP}}}Status/{{{SAMLP}}}StatusCode")
     if status is not None and status.get("Value") != SUCCESS:
-        raise InvalidSamlResponse("The SAML response does not report success")
+        raise InvalidIdentityToken("The SAML response does not report success")
 
 
 def _confirmation(assertion: etree._Element, now: datetime) -> tuple[str, datetime]:
@@ -233,12 +223,12 @@ def _confirmation(assertion: etree._Element, now: datetime) -> tuple[str, dateti
     not_on_or_after = data[0].get("NotOnOrAfter") if len(data) == 1 else None
     if recipient is None or not_on_or_after is None:
         # AWS's wording, typo included, as clients have quoted it.
-        raise InvalidSamlResponse(
+        raise InvalidIdentityToken(
             "Responses must contain SubjectConfirmatonData with a Recipient and NotOnOrAfter"
         )
     expires = _time(not_on_or_after)
     if now >= expires + CLOCK_SKEW:
-        raise ExpiredSamlResponse()
+        raise ExpiredIdentityToken(SAML_EXPIRED)
     return recipient, expires
 
 
@@ -248,24 +238,24 @@ def _time(text: str) -> datetime:
     except ValueError:
         moment = None
     if moment is None:
-        raise InvalidSamlResponse(f"Invalid time in SAML response: {text}")
+        raise InvalidIdentityToken(f"Invalid time in SAML response: {text}")
     return moment
 
 
 def _check_conditions(assertion: etree._Element, now: datetime) -> tuple[str, ...]:
     conditions = assertion.find(f"{{{SAML}}}Conditions")
     if conditions is None:
-        raise InvalidSamlResponse("Responses must contain an AudienceRestriction")
+        raise InvalidIdentityToken("Responses must contain an AudienceRestriction")
     not_before, not_after = conditions.get("NotBefore"), conditions.get("NotOnOrAfter")
     if not_before is not None and now + CLOCK_SKEW < _time(not_before):
-        raise InvalidSamlResponse("The SAML assertion is not yet valid")
+        raise InvalidIdentityToken("The SAML assertion is not yet valid")
     if not_after is not None and now >= _time(not_after) + CLOCK_SKEW:
-        raise ExpiredSamlResponse()
+        raise ExpiredIdentityToken(SAML_EXPIRED)
     audiences = tuple(
         _text(a) or "" for a in conditions.iterfind(f"{{{SAML}}}AudienceRestriction/{{{SAML}}}Audience")
     )
     if not any(a in AUDIENCES or _REGIONAL_SIGNIN.fullmatch(a) for a in audiences):
-        raise InvalidSamlResponse("Audience restriction does not name AWS")
+        raise InvalidIdentityToken("Audience restriction does not name AWS")
     return audiences
 
 
@@ -283,25 +273,25 @@ def verify_response(encoded: str, idp: IdpMetadata, now: datetime, provider_uuid
     try:
         root = _parse(document)
     except (etree.XMLSyntaxError, ValueError):
-        raise InvalidSamlResponse("Invalid SAML response: not well-formed XML") from None
+        raise InvalidIdentityToken("Invalid SAML response: not well-formed XML") from None
     if root.tag != f"{{{SAMLP}}}Response":
-        raise InvalidSamlResponse("Invalid SAML response: no samlp:Response")
+        raise InvalidIdentityToken("Invalid SAML response: no samlp:Response")
     if root.find(f".//{{{SAML}}}EncryptedAssertion") is not None:
-        raise InvalidSamlResponse("Encrypted SAML assertions are not supported by this iamd server")
+        raise InvalidIdentityToken("Encrypted SAML assertions are not supported by this iamd server")
     if len(root.findall(f".//{{{SAML}}}Assertion")) != 1:
-        raise InvalidSamlResponse("Responses must contain exactly one Assertion")
+        raise InvalidIdentityToken("Responses must contain exactly one Assertion")
     _check_status(root)  # unsigned when only the assertion is signed: it can only refuse, never admit
     assertion = _verified_assertion(document, root, idp, now)
     issuer = _text(assertion.find(f"{{{SAML}}}Issuer"))
     if issuer != idp.entity_id:
-        raise InvalidSamlResponse("Issuer not present in specified provider")
+        raise InvalidIdentityToken("Issuer not present in specified provider")
     name_id = assertion.find(f"{{{SAML}}}Subject/{{{SAML}}}NameID")
     subject = _text(name_id)
     if name_id is None or not subject:
-        raise InvalidSamlResponse("Responses must contain a Subject with a NameID")
+        raise InvalidIdentityToken("Responses must contain a Subject with a NameID")
     recipient, expires = _confirmation(assertion, now)
     if not recipient_allowed(recipient, provider_uuid):
-        raise InvalidSamlResponse("Recipient is not an AWS sign-in SAML endpoint")
+        raise InvalidIdentityToken("Recipient is not an AWS sign-in SAML endpoint")
     audiences = _check_conditions(assertion, now)
     session_end = assertion.find(f"{{{SAML}}}AuthnStatement")
     session_not_on_or_after = session_end.get("SessionNotOnOrAfter") if session_end is not None else None

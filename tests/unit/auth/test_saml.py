@@ -18,14 +18,13 @@ from lxml import etree
 from tests.integration.server.test_saml_idp import SAML, LocalIdp, encode
 
 from iamd.auth.saml import (
-    ExpiredSamlResponse,
     InvalidMetadata,
-    InvalidSamlResponse,
     SamlAssertion,
     parse_metadata,
     recipient_allowed,
     verify_response,
 )
+from iamd.errors import ExpiredIdentityToken, InvalidIdentityToken
 
 UUID = "6f1c2a4e-0000-4000-8000-000000000001"
 ROLE = "arn:aws:iam::123456789012:role/r,arn:aws:iam::123456789012:saml-provider/p"
@@ -155,7 +154,7 @@ def test_other_recipients_are_not(recipient: str) -> None:
 
 
 def refused(idp: LocalIdp, encoded: str, message: str, now: datetime | None = None) -> None:
-    with pytest.raises(InvalidSamlResponse) as caught:
+    with pytest.raises(InvalidIdentityToken) as caught:
         verify(idp, encoded, now)
     assert caught.value.code == "InvalidIdentityToken"
     assert message in caught.value.message
@@ -209,7 +208,7 @@ def test_signature_moved_to_wrap_another_assertion_is_refused(idp: LocalIdp) -> 
 
 def test_expired_assertion_is_expired_token(idp: LocalIdp) -> None:
     issued = datetime.now(UTC) - timedelta(hours=1)
-    with pytest.raises(ExpiredSamlResponse) as caught:
+    with pytest.raises(ExpiredIdentityToken) as caught:
         verify(idp, idp.response(roles=[ROLE], issued=issued))
     assert caught.value.code == "ExpiredTokenException"
     assert caught.value.message == "Token must be redeemed within 5 minutes of issuance"

@@ -30,8 +30,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from iamd.auth.oidc import IDPRejectedClaim
-from iamd.auth.saml import ExpiredSamlResponse, InvalidSamlResponse, SamlAssertion, verify_response
+from iamd.auth.saml import SAML_EXPIRED, SamlAssertion, verify_response
+from iamd.errors import ExpiredIdentityToken, IDPRejectedClaim, InvalidIdentityToken
 from iamd.model import Role, SamlProvider
 from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result
@@ -102,9 +102,9 @@ def name_qualifier(issuer: str, account_id: str, provider_name: str) -> str:
 def _provider(call: Call, arn: str, now: datetime) -> SamlProvider:
     provider = call.tx.saml_providers.find(arn)
     if provider is None:
-        raise InvalidSamlResponse("Specified provider doesn't exist")
+        raise InvalidIdentityToken("Specified provider doesn't exist")
     if provider.valid_until is not None and provider.valid_until <= now:
-        raise InvalidSamlResponse("The metadata of the specified provider has expired")
+        raise InvalidIdentityToken("The metadata of the specified provider has expired")
     return provider
 
 
@@ -118,7 +118,7 @@ def _check_role_pair(assertion: SamlAssertion, role_arn: str, provider_arn: str)
     for value in assertion.attributes.get(ROLE_ATTRIBUTE, ()):
         if {part.strip() for part in value.split(",")} == wanted:
             return
-    raise InvalidSamlResponse(
+    raise InvalidIdentityToken(
         "SAML Assertion doesn't contain the requested Role and Metadata in the attributes"
     )
 
@@ -126,7 +126,7 @@ def _check_role_pair(assertion: SamlAssertion, role_arn: str, provider_arn: str)
 def _session_name(assertion: SamlAssertion) -> str:
     name = _single(assertion, SESSION_NAME_ATTRIBUTE)
     if name is None or _SESSION_NAME.fullmatch(name) is None:
-        raise InvalidSamlResponse("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")
+        raise InvalidIdentityToken("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")
     return name
 
 
@@ -177,7 +177,7 @@ def _duration(params: Params, assertion: SamlAssertion, role: Role, now: datetim
     session_end = assertion.session_not_on_or_after
     if session_end is not None:
         if session_end <= now:
-            raise ExpiredSamlResponse()
+            raise ExpiredIdentityToken(SAML_EXPIRED)
         ends = min(ends, session_end.replace(microsecond=0))
     return ends
 

@@ -23,7 +23,14 @@ import orjson
 from iamd.auth.keys import new_secret_access_key
 from iamd.auth.secrets import Secret
 from iamd.auth.session_tokens import Session, SessionTokens
-from iamd.errors import AccessDenied, ClientError, InvalidParameterValue, ValidationError
+from iamd.errors import (
+    AccessDenied,
+    ClientError,
+    InvalidParameterValue,
+    MalformedPolicyDocument,
+    PackedPolicyTooLarge,
+    ValidationError,
+)
 from iamd.model import Arn, Role
 from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Params
@@ -38,15 +45,6 @@ MAX_SESSION_TAGS: Final = 50
 PACKED_BUDGET_BYTES: Final = 2048
 DEFAULT_ROLE_DURATION: Final = 3600
 ROLE_CHAINING_LIMIT: Final = 3600
-
-
-class PackedPolicyTooLarge(ClientError):
-    code = "PackedPolicyTooLarge"
-    default_message = "Packed policy consumes more than the allotted space, please use smaller policy."
-
-
-class MalformedSessionPolicy(ClientError):
-    code = "MalformedPolicyDocument"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +154,7 @@ def session_request(params: Params, *, transitive: bool) -> SessionRequest:
         try:
             check_document(policy, "identity")
         except ClientError as error:
-            raise MalformedSessionPolicy(error.message) from None
+            raise MalformedPolicyDocument(error.message) from None
     arns = tuple(item["arn"] for item in params.get("PolicyArns") or [] if item.get("arn"))
     if len(arns) > MAX_POLICY_ARNS:
         raise ValidationError(

@@ -23,14 +23,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from iamd.auth.oidc import (
-    IDPRejectedClaim,
-    InvalidIdentityToken,
     VerifiedToken,
     provider_id,
     token_key_id,
     unverified_claims,
     verify_token,
 )
+from iamd.errors import IDPRejectedClaim, InvalidIdentityToken
 from iamd.model import OidcProvider
 from iamd.policy.variables import ContextValue
 from iamd.services.call import Call, Operation, Params, Result
