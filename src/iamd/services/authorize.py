@@ -183,7 +183,8 @@ def session_credential_refusal(caller: Caller, action: str) -> IamdError | None:
 class Authorizer:
     mode: AuthMode = "enforce"
 
-    def decide(self, call: Call, action: str, target: Target) -> Decision:
+    def decide(self, call: Call, action: str, target: Target, policies: PolicySet | None = None) -> Decision:
+        """The engine's decision; ``policies`` reuses a policy set already loaded for this call and target."""
         context = global_context(call.caller, call.meta)
         context.update(target.context)
         request = Request.build(
@@ -193,7 +194,9 @@ class Authorizer:
             _resource_account(target.resource, call.account_id),
             context,
         )
-        return evaluate(request, caller_policy_set(call, target.resource_policy))
+        if policies is None:
+            policies = caller_policy_set(call, target.resource_policy)
+        return evaluate(request, policies)
 
     def authorize(self, call: Call, action: str, target: Target) -> Decision:
         """Raise AccessDenied unless allowed (the action and every one of ``target.also_actions``); in
@@ -201,13 +204,15 @@ class Authorizer:
         refusal = session_credential_refusal(call.caller, action)
         if refusal is not None:
             raise refusal
-        decision = self._authorize_one(call, action, target)
+        # Loaded and compiled once for the action and every extra one (they share the call and target).
+        policies = caller_policy_set(call, target.resource_policy)
+        decision = self._authorize_one(call, action, target, policies)
         for also in target.also_actions:
-            self._authorize_one(call, also, target)
+            self._authorize_one(call, also, target, policies)
         return decision
 
-    def _authorize_one(self, call: Call, action: str, target: Target) -> Decision:
-        decision = self.decide(call, action, target)
+    def _authorize_one(self, call: Call, action: str, target: Target, policies: PolicySet) -> Decision:
+        decision = self.decide(call, action, target, policies)
         if decision.allowed:
             return decision
         message = decision.message
